@@ -211,6 +211,9 @@ public class JdbcWrapperGenerator {
         String typeVars = typeVariables(m.getTypeParameters());
         String throwsClause = Arrays.stream(m.getExceptionTypes()).map(Class::getName).collect(Collectors.joining(", "));
         boolean throwsSql = Arrays.asList(m.getExceptionTypes()).contains(SQLException.class);
+        // setClientInfo declares only SQLClientInfoException: a plugin's SQLException is converted to it
+        Class<?> narrowSql = throwsSql ? null : Arrays.stream(m.getExceptionTypes())
+                .filter(SQLException.class::isAssignableFrom).findFirst().orElse(null);
         String call = "delegate()." + m.getName() + "(" + String.join(", ", names) + ")";
         String args = names.isEmpty() ? "JdbcCall.NO_ARGS" : "new Object[] {" + String.join(", ", names) + "}";
 
@@ -221,7 +224,7 @@ public class JdbcWrapperGenerator {
             b.append(" throws ").append(throwsClause);
         }
         b.append(" {\n");
-        if (!throwsSql) {
+        if (!throwsSql && narrowSql == null) {
             // no SQLException to report a plugin's failure with: such methods are not part of the pipeline
             b.append("        ").append(isVoid ? "" : "return ").append(wrapped(wrap, call)).append(";\n    }\n\n");
             return b.toString();
@@ -236,7 +239,17 @@ public class JdbcWrapperGenerator {
         b.append("        }\n");
         String lambda = isVoid ? "() -> {\n            " + call + ";\n            return null;\n        }" : "() -> " + call;
         String proceed = "chain.proceed(new JdbcCall<" + boxed + ">(JdbcMethod." + constant(key) + ", this, " + args + ", " + lambda + "))";
-        b.append("        ").append(isVoid ? "" : "return ").append(wrapped(wrap, proceed)).append(";\n    }\n\n");
+        if (narrowSql == null) {
+            b.append("        ").append(isVoid ? "" : "return ").append(wrapped(wrap, proceed)).append(";\n    }\n\n");
+            return b.toString();
+        }
+        String narrow = narrowSql.getName();
+        b.append("        try {\n");
+        b.append("            ").append(isVoid ? "" : "return ").append(wrapped(wrap, proceed)).append(";\n");
+        b.append("        } catch (").append(narrow).append(" e) {\n            throw e;\n");
+        b.append("        } catch (java.sql.SQLException e) {\n");
+        b.append("            throw new ").append(narrow).append("(e.getMessage(), e.getSQLState(), e.getErrorCode(), null, e);\n");
+        b.append("        }\n    }\n\n");
         return b.toString();
     }
 
