@@ -1,0 +1,121 @@
+package dev.awsjca.config;
+
+import dev.awsjca.pipeline.PluginRegistry;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every property of the adapter, declared once. The driver, the DataSource, the resource adapter's
+ * config-properties, the README table and ra.xml all read this list (tests check that they agree).
+ * Properties not declared here pass through to pgjdbc.
+ */
+public final class WrapperProperties {
+
+    private static final List<Property<?>> ALL_PROPERTIES = new ArrayList<>();
+
+    // ---- core
+    public static final Property<String> URL = declare("url", PropertyType.text(), null, "core", false,
+            "The JDBC URL: jdbc:aws-wrapper:postgresql://host[:port][,host2[:port]...]/database?prop=value&... "
+                    + "(jdbc:postgresql:// is accepted too). Set on a DataSource or the resource adapter.");
+    public static final Property<String> USER = declare("user", PropertyType.text(), null, "core", false,
+            "The database user. Absent when the iam or secretsManager plugin supplies it.");
+    public static final Property<String> PASSWORD = declare("password", PropertyType.text(), null, "core", true,
+            "The database password. Never logged or shown.");
+    public static final Property<List<String>> PLUGINS = declare("plugins",
+            PropertyType.pluginCodes(code -> PluginRegistry.installed().factory(code) != null,
+                    () -> PluginRegistry.installed().codes()),
+            "", "core", false,
+            "Comma-separated plugin codes, run in the given order. Empty: no plugins (a thin pgjdbc wrapper).");
+    public static final Property<String> DIALECT = declare("dialect",
+            PropertyType.oneOf("aurora-postgresql", "rds-multi-az-postgresql", "postgresql"), null, "core", false,
+            "How the topology is read. Detected from the database when absent.");
+
+    // ---- failover and topology
+    public static final Property<Long> FAILOVER_TIMEOUT_MS = declare("failoverTimeoutMs", PropertyType.millis(1),
+            "60000", "failover", false, "How long a failover may look for a new writer before it gives up (08001).");
+    public static final Property<String> FAILOVER_MODE = declare("failoverMode",
+            PropertyType.oneOf("strict-writer", "reader-or-writer", "strict-reader"), null, "failover", false,
+            "Where a failover may land. Default: strict-writer, or reader-or-writer for a reader endpoint.");
+    public static final Property<Long> CLUSTER_TOPOLOGY_REFRESH_MS = declare("clusterTopologyRefreshMs",
+            PropertyType.millis(1), "30000", "failover", false,
+            "How often the topology is read while the cluster is healthy (it is polled fast during a failover).");
+    public static final Property<HostPattern> CLUSTER_INSTANCE_HOST_PATTERN = declare("clusterInstanceHostPattern",
+            PropertyType.hostPattern(), null, "failover", false,
+            "Instance endpoint from an instance id: '?' is the id, optional :port (else the URL's port),"
+                    + " e.g. ?.cluster-xyz.us-east-1.rds.amazonaws.com.");
+
+    // ---- host monitoring
+    public static final Property<Long> FAILURE_DETECTION_TIME_MS = declare("failureDetectionTimeMs",
+            PropertyType.millis(0), "1000", "hostMonitoring", false,
+            "How long a statement runs before its host is watched by the out-of-band probes.");
+    public static final Property<Long> FAILURE_DETECTION_INTERVAL_MS = declare("failureDetectionIntervalMs",
+            PropertyType.millis(1), "1000", "hostMonitoring", false, "Time between two probes of a watched host.");
+    public static final Property<Integer> FAILURE_DETECTION_COUNT = declare("failureDetectionCount",
+            PropertyType.count(1, 1000), "3", "hostMonitoring", false,
+            "Failed probes in a row after which a host is declared dead.");
+
+    // ---- IAM
+    public static final Property<String> IAM_REGION = declare("iamRegion", PropertyType.region(), null, "iam", false,
+            "Region the token is signed for. Default: the region in the host name, else the AWS SDK's region chain.");
+    public static final Property<String> IAM_HOST = declare("iamHost", PropertyType.text(), null, "iam", false,
+            "Host name to sign instead of the host connected to.");
+    public static final Property<Integer> IAM_PORT = declare("iamPort", PropertyType.port(), null, "iam", false,
+            "Port to sign instead of the port connected to.");
+    public static final Property<Long> IAM_TOKEN_LIFETIME_S = declare("iamTokenLifetimeS", PropertyType.seconds(1, 900),
+            "900", "iam", false, "How long a token is used (RDS accepts a token for 15 minutes).");
+
+    // ---- Secrets Manager
+    public static final Property<String> SECRET_ID = declare("secretId", PropertyType.text(), null, "secretsManager",
+            false, "Name or ARN of the secret holding username and password.");
+    public static final Property<String> REGION = declare("region", PropertyType.region(), null, "secretsManager", false,
+            "Region of the secret. Default: the region in the ARN, else the AWS SDK's region chain.");
+    public static final Property<URI> SECRETS_MANAGER_ENDPOINT = declare("secretsManagerEndpoint",
+            PropertyType.httpEndpoint(), null, "secretsManager", false,
+            "Secrets Manager endpoint to call instead of the region's (VPC endpoints, local tests).");
+    public static final Property<Long> SECRETS_CACHE_TTL_S = declare("secretsCacheTtlS",
+            PropertyType.seconds(0, 86400), "3600", "secretsManager", false,
+            "How long fetched credentials are used before the secret is read again.");
+
+    // ---- read/write splitting
+    public static final Property<String> READER_HOST_SELECTOR_STRATEGY = declare("readerHostSelectorStrategy",
+            PropertyType.oneOf("random", "roundRobin", "leastConnections", "fastestResponse"), "random",
+            "readWriteSplitting", false, "How a reader is chosen for read-only work.");
+    public static final Property<String> READ_WRITE_SPLITTING_MODE = declare("readWriteSplittingMode",
+            PropertyType.oneOf("readOnlyFlag", "sql"), "readOnlyFlag", "readWriteSplitting", false,
+            "What sends work to a reader: Connection.setReadOnly(true), or the SQL of each statement.");
+
+    private static final Map<String, Property<?>> BY_NAME;
+
+    static {
+        Map<String, Property<?>> byName = new LinkedHashMap<>();
+        for (Property<?> p : ALL_PROPERTIES) {
+            byName.put(p.name(), p);
+        }
+        BY_NAME = Collections.unmodifiableMap(byName);
+    }
+
+    private WrapperProperties() {
+    }
+
+    private static <T> Property<T> declare(String name, PropertyType<T> type, String defaultText, String usedBy,
+                                           boolean secret, String description) {
+        Property<T> p = new Property<>(name, type, defaultText, usedBy, secret, description);
+        ALL_PROPERTIES.add(p);
+        return p;
+    }
+
+    /** Every property, in declaration order. */
+    public static List<Property<?>> all() {
+        return Collections.unmodifiableList(ALL_PROPERTIES);
+    }
+
+    /** The property with this exact name, or null. */
+    public static Property<?> byName(String name) {
+        return BY_NAME.get(name);
+    }
+}

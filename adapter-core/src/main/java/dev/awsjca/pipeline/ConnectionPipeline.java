@@ -1,0 +1,189 @@
+package dev.awsjca.pipeline;
+
+import dev.awsjca.config.WrapperConfig;
+import dev.awsjca.topology.HostSpec;
+import dev.awsjca.topology.Topology;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The pipeline of one logical connection: its plugins in configured order, the chain composed for each
+ * JDBC method, and the physical connection it runs on now.
+ */
+public final class ConnectionPipeline implements PluginContext {
+
+    private static final System.Logger LOG = System.getLogger(ConnectionPipeline.class.getName());
+
+    /** Shared by every connection without subscribed plugins; never written. */
+    private static final JdbcChain[] NO_CHAINS = new JdbcChain[JdbcMethod.values().length];
+
+    private final WrapperConfig config;
+    private final PhysicalConnector driver;
+    private final List<String> codes;
+    private final List<ConnectionPlugin> plugins = new ArrayList<>();
+    // set once in open(), before the pipeline is handed to anyone but its own plugins
+    private JdbcChain[] chains;
+    private ConnectChain connectChain;
+    private volatile Connection connection;
+    private volatile HostSpec host;
+
+    private ConnectionPipeline(WrapperConfig config, PhysicalConnector driver) {
+        this.config = config;
+        this.driver = driver;
+        this.codes = config.pluginCodes();
+    }
+
+    /**
+     * Makes the plugins named in the configuration and opens the first physical connection through them.
+     * On failure nothing is left open.
+     */
+    public static ConnectionPipeline open(WrapperConfig config, PhysicalConnector driver, PluginRegistry registry)
+            throws SQLException {
+        ConnectionPipeline pipeline = new ConnectionPipeline(config, driver);
+        try {
+            for (String code : pipeline.codes) {
+                ConnectionPluginFactory factory = registry.factory(code);
+                if (factory == null) {
+                    // the configuration checked the codes: a registry without one is a packaging error
+                    throw new SQLException("plugin '" + code + "' is configured but its factory is not on the class path");
+                }
+                pipeline.plugins.add(factory.create(pipeline));
+            }
+            pipeline.chains = composeChains(pipeline.plugins);
+            ConnectChain chain = new ConnectChain(null, null, driver);
+            for (int i = pipeline.plugins.size() - 1; i >= 0; i--) {
+                chain = new ConnectChain(pipeline.plugins.get(i), chain, driver);
+            }
+            pipeline.connectChain = chain;
+            ConnectRequest request = new ConnectRequest(config.hosts(), config.database(), config.driverProperties(), true);
+            Connection first = chain.connect(request);
+            pipeline.connection = first;
+            pipeline.host = driver.hostOf(first, request);
+            return pipeline;
+        } catch (SQLException | RuntimeException | Error e) {
+            pipeline.release();
+            throw e;
+        }
+    }
+
+    /** The chains by {@link JdbcMethod#ordinal()}; null where no plugin subscribed. Read-only. */
+    public JdbcChain[] chains() {
+        return chains;
+    }
+
+    /** The plugin codes in order. */
+    public List<String> pluginCodes() {
+        return codes;
+    }
+
+    /** The chain composed for one method, e.g. for logs and the demo; empty when no plugin subscribed. */
+    public String describeChain(JdbcMethod method) {
+        JdbcChain chain = chains[method.ordinal()];
+        return chain == null ? "[]" : chain.toString();
+    }
+
+    @Override
+    public WrapperConfig config() {
+        return config;
+    }
+
+    @Override
+    public Connection currentConnection() {
+        return connection;
+    }
+
+    @Override
+    public HostSpec currentHost() {
+        return host;
+    }
+
+    @Override
+    public Connection connect(HostSpec target) throws SQLException {
+        if (connectChain == null) {
+            throw new IllegalStateException("a plugin opened a connection while the pipeline was being made");
+        }
+        return connectChain.connect(new ConnectRequest(List.of(target), config.database(), config.driverProperties(), false));
+    }
+
+    @Override
+    public void switchConnection(Connection newConnection, HostSpec newHost) {
+        this.connection = newConnection;
+        this.host = newHost;
+        for (ConnectionPlugin plugin : plugins) {
+            plugin.connectionChanged(newHost);
+        }
+    }
+
+    /** Tells every plugin of this connection that the cluster's topology changed. */
+    public void topologyChanged(Topology topology) {
+        for (ConnectionPlugin plugin : plugins) {
+            plugin.topologyChanged(topology);
+        }
+    }
+
+    /** The logical connection is closed: plugins let go of what they hold for it. */
+    public void release() {
+        for (ConnectionPlugin plugin : plugins) {
+            releaseQuietly(plugin);
+        }
+    }
+
+    private static void releaseQuietly(ConnectionPlugin plugin) {
+        try {
+            plugin.release();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "plugin " + plugin.getClass().getName() + " failed to release its resources", e);
+        }
+    }
+
+    /**
+     * One chain per method from the plugins that subscribed to it, in configured order. Methods with the
+     * same subscribers share one chain object.
+     */
+    static JdbcChain[] composeChains(List<ConnectionPlugin> plugins) {
+        if (plugins.isEmpty()) {
+            return NO_CHAINS;
+        }
+        if (plugins.size() > 63) {
+            throw new IllegalArgumentException("at most 63 plugins per connection, got " + plugins.size());
+        }
+        List<Set<JdbcMethod>> subscriptions = new ArrayList<>(plugins.size());
+        for (ConnectionPlugin plugin : plugins) {
+            subscriptions.add(plugin.subscribedMethods());
+        }
+        JdbcMethod[] methods = JdbcMethod.values();
+        JdbcChain[] result = new JdbcChain[methods.length];
+        Map<Long, JdbcChain> bySubscribers = new HashMap<>();
+        boolean any = false;
+        for (JdbcMethod method : methods) {
+            long mask = 0;
+            for (int i = 0; i < plugins.size(); i++) {
+                if (subscriptions.get(i).contains(method)) {
+                    mask |= 1L << i;
+                }
+            }
+            if (mask != 0) {
+                any = true;
+                result[method.ordinal()] = bySubscribers.computeIfAbsent(mask, m -> link(plugins, m));
+            }
+        }
+        return any ? result : NO_CHAINS;
+    }
+
+    private static JdbcChain link(List<ConnectionPlugin> plugins, long mask) {
+        JdbcChain chain = JdbcChain.DRIVER;
+        for (int i = plugins.size() - 1; i >= 0; i--) {
+            if ((mask & (1L << i)) != 0) {
+                chain = new JdbcChain(plugins.get(i), chain);
+            }
+        }
+        return chain;
+    }
+}

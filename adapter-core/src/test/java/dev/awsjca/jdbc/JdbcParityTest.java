@@ -1,0 +1,64 @@
+package dev.awsjca.jdbc;
+
+import dev.awsjca.pipeline.TestPlugins;
+import dev.awsjca.testkit.PgClusterExtension;
+import dev.awsjca.testkit.TestDatabase;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every scenario gives the same trace (values, exceptions with class, SQLState and message, identity
+ * answers) on pgjdbc directly and through the wrapper, with no plugins and with three plugins subscribed
+ * to every method (the plugin path must not change what the application sees).
+ */
+@ExtendWith(PgClusterExtension.class)
+class JdbcParityTest {
+
+    static Stream<Arguments> scenarios() {
+        return JdbcScenarios.ALL.keySet().stream().flatMap(name -> Stream.of(
+                Arguments.of(name, ""),
+                Arguments.of(name, "first,second,executeOnly")));
+    }
+
+    @ParameterizedTest(name = "{0} [plugins={1}]")
+    @MethodSource("scenarios")
+    void sameAsPgjdbc(String name, String plugins, TestDatabase db) throws Exception {
+        JdbcScenarios.Scenario scenario = JdbcScenarios.ALL.get(name);
+        JdbcTrace direct = new JdbcTrace();
+        try (Connection c = db.connect()) {
+            scenario.run(c, direct);
+        }
+        JdbcTrace wrapped = new JdbcTrace();
+        TestPlugins.EVENTS.clear();
+        try (Connection c = DriverManager.getConnection(wrapperUrl(db, plugins), db.user(), db.password())) {
+            assertInstanceOf(ConnectionWrapper.class, c);
+            scenario.run(c, wrapped);
+        }
+        assertFalse(direct.entries().isEmpty(), "the scenario observed nothing");
+        assertEquals(direct.entries(), wrapped.entries());
+        if (!plugins.isEmpty()) {
+            assertTrue(TestPlugins.EVENTS.size() > direct.entries().size(), "the plugins saw the calls");
+        }
+    }
+
+    static String wrapperUrl(TestDatabase db, String plugins) {
+        return db.jdbcUrl().replace("jdbc:postgresql://", "jdbc:aws-wrapper:postgresql://")
+                + (plugins.isEmpty() ? "" : "?plugins=" + plugins);
+    }
+
+    static List<String> events() {
+        return List.copyOf(TestPlugins.EVENTS);
+    }
+}

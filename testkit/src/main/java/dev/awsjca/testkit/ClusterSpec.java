@@ -1,0 +1,32 @@
+package dev.awsjca.testkit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a cluster looks like, without its password: the key under which test classes share a cluster.
+ *
+ * @param replicas    number of streaming replicas besides the writer
+ * @param endpointLag how late the cluster and reader endpoints follow a topology change (Aurora's DNS lag)
+ * @param hbaRules    pg_hba.conf lines placed before the catch-all password rule
+ * @param settings    extra postgresql.conf settings
+ * @param superuser   the superuser's login name
+ */
+public record ClusterSpec(int replicas, Duration endpointLag, List<String> hbaRules, Map<String, String> settings,
+                          String superuser) {
+
+    public ClusterSpec {
+        if (replicas < 0 || replicas > 8) {
+            throw new IllegalArgumentException("replicas must be between 0 and 8, was " + replicas);
+        }
+        if (endpointLag.isNegative()) {
+            throw new IllegalArgumentException("endpointLag must not be negative, was " + endpointLag);
+        }
+        if (!superuser.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("superuser must be a plain lower-case identifier, was '" + superuser + "'");
+        }
+        hbaRules = List.copyOf(hbaRules);
+        settings = Map.copyOf(settings);
+    }
+}

@@ -1,0 +1,769 @@
+package dev.awsjca.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A local stand-in for an Aurora PostgreSQL cluster: a writer and N streaming replicas (synchronous
+ * {@code ANY 1}, so no acknowledged commit is lost on failover), the Aurora topology functions, an instance
+ * endpoint per node on its own loopback address (through a fault proxy), a cluster endpoint and a reader
+ * endpoint that follow the topology late like DNS, and the operations a failover test needs.
+ *
+ * <pre>{@code
+ * try (PgCluster cluster = PgCluster.builder().replicas(2).start()) {
+ *     cluster.failover();
+ * }
+ * }</pre>
+ *
+ * Operations run one at a time and return when done; each is recorded as a {@link ClusterEvent}. The
+ * servers run as the {@code postgres} OS user when the JVM is root. Every server and proxy is stopped by
+ * {@link #close()} and, failing that, by a JVM shutdown hook.
+ */
+public final class PgCluster implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(PgCluster.class.getName());
+    private static final String WRITER_ENDPOINT_ADDRESS = "127.0.0.2";
+    private static final String READER_ENDPOINT_ADDRESS = "127.0.0.3";
+    private static final int FIRST_NODE_OCTET = 11;
+    private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
+    private static final AtomicInteger DATABASE_COUNTER = new AtomicInteger();
+
+    private final ClusterSpec spec;
+    private final ClusterFiles files;
+    private final TlsFiles tls;
+    private final List<PgNode> nodes;
+    private final Map<PgNode, FaultProxy> proxies = new IdentityHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final List<ClusterEvent> events = new CopyOnWriteArrayList<>();
+    private ClusterEndpoint writerEndpoint;
+    private ClusterEndpoint readerEndpoint;
+    private volatile PgNode writer;
+    private volatile boolean closed;
+
+    private PgCluster(ClusterSpec spec, ClusterFiles files, TlsFiles tls, List<PgNode> nodes) {
+        this.spec = spec;
+        this.files = files;
+        this.tls = tls;
+        this.nodes = List.copyOf(nodes);
+        this.writer = nodes.get(0);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "testkit-endpoint-lag");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds and starts clusters. Defaults: 2 replicas, no endpoint lag, superuser {@code postgres}, random password. */
+    public static final class Builder {
+        private int replicas = 2;
+        private Duration endpointLag = Duration.ZERO;
+        private List<String> hbaRules = List.of();
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private String superuser = "postgres";
+        private String password;
+
+        private Builder() {
+        }
+
+        public Builder replicas(int replicas) {
+            this.replicas = replicas;
+            return this;
+        }
+
+        /** How late the cluster and reader endpoints follow a topology change (Aurora's DNS lags 5-30 s). */
+        public Builder endpointLag(Duration lag) {
+            this.endpointLag = Objects.requireNonNull(lag, "endpointLag");
+            return this;
+        }
+
+        /** pg_hba.conf lines placed before the catch-all scram rule, e.g. an {@code ldap} rule for one user. */
+        public Builder hbaRules(List<String> rules) {
+            this.hbaRules = List.copyOf(rules);
+            return this;
+        }
+
+        /** An extra postgresql.conf setting for every node. */
+        public Builder setting(String name, String value) {
+            settings.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+            return this;
+        }
+
+        public Builder superuser(String name) {
+            this.superuser = Objects.requireNonNull(name);
+            return this;
+        }
+
+        /** The superuser's password; a random one when not set. */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password);
+            return this;
+        }
+
+        public ClusterSpec spec() {
+            return new ClusterSpec(replicas, endpointLag, hbaRules, settings, superuser);
+        }
+
+        public PgCluster start() {
+            return PgCluster.start(spec(), password);
+        }
+    }
+
+    /** Starts a cluster; a random password when {@code password} is null. */
+    static PgCluster start(ClusterSpec spec, String password) {
+        if (password == null) {
+            password = randomPassword();
+        }
+        TestkitException last = null;
+        // another JVM may take the server port between our probe and the server's bind: try new ports then
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                return startOnce(spec, password);
+            } catch (PortTakenException e) {
+                last = e;
+                LOG.log(System.Logger.Level.DEBUG, "port taken while starting, retrying: {0}", e.getMessage());
+            }
+        }
+        throw last;
+    }
+
+    private static PgCluster startOnce(ClusterSpec spec, String password) {
+        Instant started = Instant.now();
+        PgBinaries binaries = PgBinaries.find();
+        ServerUser user = ServerUser.detect();
+        Path dir = createClusterDir(user);
+        List<ServerSocket> listeners = List.of();
+        PgCluster cluster = null;
+        try {
+            ClusterFiles files = new ClusterFiles(binaries, user, dir, spec.superuser(), password);
+            List<String> nodeAddresses = new ArrayList<>();
+            for (int i = 0; i <= spec.replicas(); i++) {
+                nodeAddresses.add("127.0.0." + (FIRST_NODE_OCTET + i));
+            }
+            List<String> publicAddresses = new ArrayList<>(nodeAddresses);
+            publicAddresses.add(WRITER_ENDPOINT_ADDRESS);
+            publicAddresses.add(READER_ENDPOINT_ADDRESS);
+            listeners = LoopbackPorts.bindSamePort(publicAddresses, -1);
+            int port = listeners.get(0).getLocalPort();
+            int serverPort = LoopbackPorts.freeOnAll(nodeAddresses, port);
+
+            CompletableFuture<TlsFiles> tlsFuture = CompletableFuture.supplyAsync(() -> TlsFiles.generate(dir, publicAddresses));
+            List<PgNode> nodes = new ArrayList<>();
+            for (int i = 0; i < nodeAddresses.size(); i++) {
+                nodes.add(new PgNode(files, i + 1, nodeAddresses.get(i), port, serverPort));
+            }
+            PgNode first = nodes.get(0);
+            initdb(files, first);
+            TlsFiles tls = tlsFuture.join();
+            user.own(dir.resolve("server.crt"));
+            user.own(dir.resolve("server.key"));
+            files.append(first.dataDir().resolve("postgresql.conf"), ServerConfig.postgresqlConf(tls, spec.settings()));
+            files.write(first.dataDir().resolve("pg_hba.conf"), ServerConfig.hbaConf(spec.hbaRules()));
+            files.write(first.dataDir().resolve("postgresql.auto.conf"), first.autoConf(null, spec.replicas() > 0));
+
+            cluster = new PgCluster(spec, files, tls, nodes);
+            RunningClusters.add(cluster);
+            // replicas are cold copies of the fresh writer: same system id, no pg_basebackup round trip
+            List<PgNode> replicas = nodes.subList(1, nodes.size());
+            parallel(replicas, replica -> {
+                ProcessRunner.run(user.command(List.of("cp", "-a", first.dataDir().toString(), replica.dataDir().toString())),
+                        OPERATION_TIMEOUT, dir, Map.of());
+                replica.configureAsReplicaOf(first);
+            });
+            parallel(nodes, node -> startNode(node));
+            installTopologyFunctions(first);
+            cluster.awaitStreaming(first, replicas);
+
+            for (int i = 0; i < nodes.size(); i++) {
+                PgNode node = nodes.get(i);
+                cluster.proxies.put(node, new FaultProxy(node.name(), listeners.get(i),
+                        new InetSocketAddress(node.host(), node.serverPort())));
+            }
+            int endpoints = nodes.size();
+            cluster.writerEndpoint = new ClusterEndpoint("cluster", listeners.get(endpoints), spec.endpointLag(),
+                    cluster.scheduler, List.of(first), cluster.proxies::get);
+            cluster.readerEndpoint = new ClusterEndpoint("reader", listeners.get(endpoints + 1), spec.endpointLag(),
+                    cluster.scheduler, replicas.isEmpty() ? List.of(first) : replicas, cluster.proxies::get);
+            cluster.record("start", "", started, nodes.size() + " nodes, instance endpoints " + cluster.instanceHostPattern());
+            return cluster;
+        } catch (RuntimeException e) {
+            LoopbackPorts.closeAll(listeners);
+            if (cluster != null) {
+                cluster.close();
+            } else {
+                deleteTree(dir);
+            }
+            throw e;
+        }
+    }
+
+    private static void startNode(PgNode node) {
+        try {
+            node.start();
+        } catch (TestkitException e) {
+            String log = readQuietly(node.logFile());
+            if (log.contains("Address already in use") || log.contains("could not bind")) {
+                throw new PortTakenException(node.name() + ": server port " + node.serverPort() + " was taken");
+            }
+            throw new TestkitException(node.name() + " did not start: " + e.getMessage() + "\n--- " + node.logFile() + " ---\n" + log, e);
+        }
+    }
+
+    private static final class PortTakenException extends TestkitException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    private static void initdb(ClusterFiles files, PgNode first) {
+        Path pwfile = files.dir.resolve("initdb.pw");
+        files.writePrivate(pwfile, files.password() + "\n");
+        try {
+            files.run(OPERATION_TIMEOUT, "initdb", "-D", first.dataDir().toString(), "-U", files.superuser,
+                    "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync");
+        } finally {
+            try {
+                Files.deleteIfExists(pwfile);
+            } catch (IOException ignored) {
+                // removed with the cluster directory
+            }
+        }
+    }
+
+    private static void installTopologyFunctions(PgNode writer) {
+        String sql;
+        try (InputStream in = PgCluster.class.getResourceAsStream("aurora-topology.sql")) {
+            sql = new String(Objects.requireNonNull(in, "aurora-topology.sql").readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TestkitException("could not read aurora-topology.sql: " + e.getMessage(), e);
+        }
+        // template1 so that every database created later has them too
+        writer.execute("template1", sql);
+        writer.execute("postgres", sql);
+    }
+
+    private static Path createClusterDir(ServerUser user) {
+        try {
+            Path dir = Files.createTempDirectory("awsjca-pg-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.writeString(dir.resolve("owner.pid"), ProcessHandle.current().pid() + "\n");
+            user.own(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new TestkitException("could not create a cluster directory under " + System.getProperty("java.io.tmpdir")
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- what the cluster looks like
+
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    /** Every node, running or not, in creation order (node1 first). */
+    public List<PgNode> nodes() {
+        return nodes;
+    }
+
+    /** The current writer (it may be down after {@link #crash(PgNode)}, until {@link #failover()}). */
+    public PgNode writer() {
+        return writer;
+    }
+
+    /** The running nodes other than the writer. */
+    public List<PgNode> replicas() {
+        PgNode w = writer;
+        return nodes.stream().filter(n -> n != w && n.isRunning()).toList();
+    }
+
+    /** A node by name ({@code node2}) or instance id ({@code 12}). */
+    public PgNode node(String nameOrInstanceId) {
+        for (PgNode n : nodes) {
+            if (n.name().equals(nameOrInstanceId) || n.instanceId().equals(nameOrInstanceId)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("no node '" + nameOrInstanceId + "' in this cluster; nodes: "
+                + nodes.stream().map(PgNode::name).toList());
+    }
+
+    /**
+     * For {@code clusterInstanceHostPattern}: {@code 127.0.0.?:PORT}, where {@code ?} is an instance id as
+     * reported by {@code aurora_replica_status()}.
+     */
+    public String instanceHostPattern() {
+        return "127.0.0.?:" + nodes.get(0).port();
+    }
+
+    /** The cluster (writer) endpoint. */
+    public ClusterEndpoint clusterEndpoint() {
+        return writerEndpoint;
+    }
+
+    /** The reader endpoint: round robin over the replicas (the writer when there is none). */
+    public ClusterEndpoint readerEndpoint() {
+        return readerEndpoint;
+    }
+
+    public String superuser() {
+        return files.superuser;
+    }
+
+    /** The superuser's password (scram-sha-256); never logged. */
+    public String password() {
+        return files.password();
+    }
+
+    /** The certificate every node presents; it is its own root, for {@code sslmode=verify-full&sslrootcert=...}. */
+    public Path tlsRootCertificate() {
+        return tls.certificate();
+    }
+
+    /** The cluster's directory (data directories, logs); removed by {@link #close()}. */
+    public Path directory() {
+        return files.dir;
+    }
+
+    /** {@code jdbc:postgresql://<writer host>:<port>/<database>}, through the writer's instance endpoint. */
+    public String jdbcUrl(String database) {
+        return writer.jdbcUrl(database);
+    }
+
+    /** Every operation so far, in order. */
+    public List<ClusterEvent> events() {
+        return Collections.unmodifiableList(events);
+    }
+
+    // ---------------------------------------------------------------- databases and SQL
+
+    /** Creates a database on the writer (replicated to every node) and returns it. */
+    public TestDatabase createDatabase(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("database name must be a lower-case identifier, was '" + name + "'");
+        }
+        writer.execute("postgres", "CREATE DATABASE " + name);
+        return new TestDatabase(this, name);
+    }
+
+    /** Creates a database with a fresh name starting with {@code prefix}. */
+    public TestDatabase createFreshDatabase(String prefix) {
+        String clean = prefix.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        if (clean.isEmpty() || !Character.isLetter(clean.charAt(0))) {
+            clean = "db_" + clean;
+        }
+        if (clean.length() > 40) {
+            clean = clean.substring(0, 40);
+        }
+        return createDatabase(clean + "_" + DATABASE_COUNTER.incrementAndGet());
+    }
+
+    /** Drops a database, disconnecting its sessions first. */
+    public void dropDatabase(String name) {
+        writer.execute("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    /** Runs SQL as superuser on a node, straight to its server (faults do not apply). */
+    public void execute(PgNode node, String database, String... sql) {
+        node.execute(database, sql);
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /** Stops a node at once (immediate shutdown: no checkpoint, connections dropped), like a crashed process. */
+    public synchronized ClusterEvent crash(PgNode node) {
+        Instant t0 = Instant.now();
+        node.crash();
+        if (node != writer) {
+            followTopology();
+        }
+        return record("crash", node.name(), t0, node == writer ? "the cluster has no writer until failover()" : "");
+    }
+
+    /**
+     * Crashes the writer (if it still runs), promotes the most advanced replica and re-points the others
+     * to it. Returns when the new writer has accepted a write, which with synchronous replication also
+     * means a replica follows it.
+     */
+    public synchronized ClusterEvent failover() {
+        Instant t0 = Instant.now();
+        PgNode old = writer;
+        old.crash();
+        PgNode promoted = promoteMostAdvanced(null);
+        return record("failover", old.name(), t0, promoted.name() + " (instance " + promoted.instanceId() + ") promoted");
+    }
+
+    /** A planned switchover to the most advanced replica: see {@link #switchover(PgNode)}. */
+    public synchronized ClusterEvent switchover() {
+        return switchover(null);
+    }
+
+    /**
+     * A clean switchover: the writer shuts down cleanly (sending all its WAL first), {@code target} (or the
+     * most advanced replica when null) is promoted, the others follow it, and the old writer rejoins as a
+     * replica.
+     */
+    public synchronized ClusterEvent switchover(PgNode target) {
+        Instant t0 = Instant.now();
+        PgNode old = writer;
+        if (target == old) {
+            throw new IllegalArgumentException(target.name() + " is the writer already");
+        }
+        old.stop();
+        PgNode promoted = promoteMostAdvanced(target);
+        rejoinAsReplica(old);
+        return record("switchover", old.name(), t0, promoted.name() + " promoted, " + old.name() + " rejoined as replica");
+    }
+
+    /**
+     * Brings a stopped or crashed node back as a replica of the current writer, rewinding it first with
+     * pg_rewind (an old writer may have WAL the new one never got).
+     */
+    public synchronized ClusterEvent rejoin(PgNode node) {
+        Instant t0 = Instant.now();
+        if (node == writer) {
+            throw new IllegalStateException(node.name() + " is still the writer: run failover() before rejoining it");
+        }
+        if (node.isRunning()) {
+            throw new IllegalStateException(node.name() + " is running: crash or stop it before rejoining it");
+        }
+        rejoinAsReplica(node);
+        return record("rejoin", node.name(), t0, "replica of " + writer.name());
+    }
+
+    /** Holds all traffic to and from the node's instance endpoint: clients hang, nothing is reset. */
+    public synchronized ClusterEvent blackhole(PgNode node) {
+        Instant t0 = Instant.now();
+        proxies.get(node).blackhole();
+        return record("blackhole", node.name(), t0, "");
+    }
+
+    /** Delays every reply from the node's instance endpoint by {@code millis}. */
+    public synchronized ClusterEvent latency(PgNode node, int millis) {
+        Instant t0 = Instant.now();
+        proxies.get(node).latency(millis);
+        return record("latency", node.name(), t0, millis + " ms");
+    }
+
+    /** Resets every open connection to the node's instance endpoint (new ones are accepted). */
+    public synchronized ClusterEvent cut(PgNode node) {
+        Instant t0 = Instant.now();
+        int open = proxies.get(node).openConnections();
+        proxies.get(node).cut();
+        return record("cut", node.name(), t0, open + " connections reset");
+    }
+
+    /** Requests still reach the node's server but its replies are dropped. */
+    public synchronized ClusterEvent swallowReplies(PgNode node) {
+        Instant t0 = Instant.now();
+        proxies.get(node).swallowReplies();
+        return record("swallowReplies", node.name(), t0, "");
+    }
+
+    /** Ends every fault on the node's instance endpoint; held traffic flows on. */
+    public synchronized ClusterEvent heal(PgNode node) {
+        Instant t0 = Instant.now();
+        proxies.get(node).heal();
+        return record("heal", node.name(), t0, "");
+    }
+
+    /** Ends every fault on every node. */
+    public synchronized void healAll() {
+        for (PgNode node : nodes) {
+            heal(node);
+        }
+    }
+
+    /** The fault currently on a node's instance endpoint. */
+    public Fault fault(PgNode node) {
+        return proxies.get(node).fault();
+    }
+
+    /** True when every node runs and no fault is injected: safe to hand to another test class. */
+    public boolean isHealthy() {
+        if (closed) {
+            return false;
+        }
+        for (PgNode node : nodes) {
+            FaultProxy p = proxies.get(node);
+            if (!node.isRunning() || p.fault() != Fault.NONE || p.latencyMillis() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- how failover and rejoin work
+
+    private PgNode promoteMostAdvanced(PgNode preferred) {
+        PgNode old = writer;
+        List<PgNode> candidates = nodes.stream().filter(n -> n != old && n.isRunning()).toList();
+        if (candidates.isEmpty()) {
+            throw new TestkitException("no running replica to promote (writer was " + old.name() + ")");
+        }
+        PgNode promoted = preferred != null ? preferred : mostAdvanced(candidates);
+        if (!candidates.contains(promoted)) {
+            throw new IllegalArgumentException(promoted.name() + " is not a running replica");
+        }
+        List<PgNode> followers = candidates.stream().filter(n -> n != promoted).toList();
+        // synchronous replication is set before the promotion so that no commit is acknowledged by the new
+        // writer alone; with no replica left it would block every commit, so it is off until one rejoins
+        promoted.execute("postgres", "ALTER SYSTEM SET synchronous_standby_names = '"
+                + (followers.isEmpty() ? "" : "ANY 1 (*)") + "'", "SELECT pg_reload_conf()");
+        String ok = promoted.queryString("SELECT pg_promote(true, 50)");
+        if (!"t".equals(ok)) {
+            throw new TestkitException(promoted.name() + " did not finish promotion within 50 s; see " + promoted.logFile());
+        }
+        writer = promoted;
+        for (PgNode follower : followers) {
+            repoint(follower, promoted);
+        }
+        awaitWritable(promoted);
+        followTopology();
+        return promoted;
+    }
+
+    /** The replica that received the most WAL: it holds every commit a synchronous replica acknowledged. */
+    private static PgNode mostAdvanced(List<PgNode> candidates) {
+        return candidates.stream()
+                .max(Comparator.comparingLong(PgCluster::receivedLsn).thenComparing(n -> -n.index()))
+                .orElseThrow();
+    }
+
+    private static long receivedLsn(PgNode replica) {
+        String lsn = replica.queryString("SELECT (coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) - '0/0'::pg_lsn)::bigint");
+        return lsn == null ? -1 : Long.parseLong(lsn);
+    }
+
+    private void repoint(PgNode replica, PgNode upstream) {
+        replica.execute("postgres", "ALTER SYSTEM SET primary_conninfo = '" + upstream.replicationSource(replica) + "'",
+                "SELECT pg_reload_conf()");
+    }
+
+    /** Waits until a transaction that writes commits on the new writer (through synchronous replication). */
+    private void awaitWritable(PgNode node) {
+        long deadline = System.nanoTime() + OPERATION_TIMEOUT.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Connection c = node.connectDirect("postgres"); Statement s = c.createStatement()) {
+                s.execute("SELECT txid_current()"); // takes a transaction id, so the commit is a real write
+                return;
+            } catch (SQLException e) {
+                last = e;
+                sleep(20);
+            }
+        }
+        throw new TestkitException(node.name() + " did not accept a write within " + OPERATION_TIMEOUT.toSeconds() + " s"
+                + (last == null ? "" : ": " + last.getMessage()));
+    }
+
+    private void rejoinAsReplica(PgNode node) {
+        PgNode w = writer;
+        // pg_rewind reads the new timeline from the control file, which a fresh promotion updates at the
+        // next checkpoint: without it the old writer loops on "new timeline forked off before current recovery point"
+        w.execute("postgres", "CHECKPOINT");
+        files.run(OPERATION_TIMEOUT, "pg_rewind", "--target-pgdata=" + node.dataDir(), "--no-sync",
+                "--source-server=" + w.replicationSource(node) + " dbname=postgres");
+        node.configureAsReplicaOf(w);
+        startNode(node);
+        awaitStreaming(w, List.of(node));
+        if (replicas().size() == 1) {
+            // the first replica back: synchronous replication can be on again (see promoteMostAdvanced)
+            w.execute("postgres", "ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (*)'", "SELECT pg_reload_conf()");
+        }
+        followTopology();
+    }
+
+    private void awaitStreaming(PgNode upstream, List<PgNode> replicas) {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + OPERATION_TIMEOUT.toNanos();
+        List<String> ids = replicas.stream().map(PgNode::instanceId).toList();
+        String list = String.join("','", ids);
+        while (System.nanoTime() < deadline) {
+            String n = upstream.queryString("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name IN ('"
+                    + list + "')");
+            if (Integer.parseInt(n) == ids.size()) {
+                return;
+            }
+            sleep(10);
+        }
+        throw new TestkitException("replicas " + ids + " did not stream from " + upstream.name() + " within "
+                + OPERATION_TIMEOUT.toSeconds() + " s; see their logs in " + files.dir);
+    }
+
+    /** Tells the endpoints the new topology; they act on it after the configured lag. */
+    private void followTopology() {
+        if (writerEndpoint == null) {
+            return;
+        }
+        PgNode w = writer;
+        writerEndpoint.follow(List.of(w));
+        List<PgNode> readers = replicas();
+        readerEndpoint.follow(readers.isEmpty() ? List.of(w) : readers);
+    }
+
+    private ClusterEvent record(String operation, String node, Instant started, String detail) {
+        ClusterEvent event = new ClusterEvent(operation, node, started, Instant.now(), detail);
+        events.add(event);
+        LOG.log(System.Logger.Level.DEBUG, "{0}", event);
+        return event;
+    }
+
+    /** A readable summary: nodes, roles, endpoints and faults. */
+    public String status() {
+        StringBuilder s = new StringBuilder();
+        s.append("cluster ").append(files.dir).append('\n');
+        s.append("  instance host pattern: ").append(instanceHostPattern()).append('\n');
+        s.append("  cluster endpoint: ").append(writerEndpoint.host()).append(':').append(writerEndpoint.port())
+                .append(" -> ").append(writerEndpoint.targets().stream().map(PgNode::name).toList()).append('\n');
+        s.append("  reader endpoint:  ").append(readerEndpoint.host()).append(':').append(readerEndpoint.port())
+                .append(" -> ").append(readerEndpoint.targets().stream().map(PgNode::name).toList()).append('\n');
+        for (PgNode node : nodes) {
+            FaultProxy p = proxies.get(node);
+            String role = !node.isRunning() ? "down" : node == writer ? "writer" : "replica";
+            s.append(String.format("  %-6s instance %-3s %-7s %s:%d (server port %d)%s%s%n", node.name(), node.instanceId(), role,
+                    node.host(), node.port(), node.serverPort(),
+                    p.fault() == Fault.NONE ? "" : " fault=" + p.fault(),
+                    p.latencyMillis() == 0 ? "" : " latency=" + p.latencyMillis() + "ms"));
+        }
+        return s.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "PgCluster[" + nodes.size() + " nodes, writer " + writer.name() + ", " + instanceHostPattern() + "]";
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /** Stops every server, proxy and endpoint and removes the cluster's directory. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        Instant t0 = Instant.now();
+        if (writerEndpoint != null) {
+            writerEndpoint.close();
+            readerEndpoint.close();
+        }
+        proxies.values().forEach(FaultProxy::close);
+        scheduler.shutdownNow();
+        try {
+            // the data is thrown away: an immediate stop is enough and the fastest
+            parallel(nodes, node -> {
+                try {
+                    node.crash();
+                } catch (TestkitException e) {
+                    LOG.log(System.Logger.Level.WARNING, "could not stop {0}: {1}", node.name(), e.getMessage());
+                }
+            });
+        } finally {
+            deleteTree(files.dir);
+            RunningClusters.remove(this);
+        }
+        record("stop", "", t0, "");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void parallel(List<PgNode> nodes, java.util.function.Consumer<PgNode> action) {
+        if (nodes.size() == 1) {
+            action.accept(nodes.get(0));
+            return;
+        }
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (PgNode node : nodes) {
+            futures.add(CompletableFuture.runAsync(() -> action.accept(node), RunningClusters.WORKERS));
+        }
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not remove {0}: {1}", dir, e.getMessage());
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TestkitException("interrupted");
+        }
+    }
+
+    private static String randomPassword() {
+        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+}
