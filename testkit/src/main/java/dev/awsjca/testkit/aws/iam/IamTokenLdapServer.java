@@ -23,6 +23,8 @@ import com.unboundid.ldap.protocol.SearchRequestProtocolOp;
 import com.unboundid.ldap.protocol.SearchResultDoneProtocolOp;
 import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.ResultCode;
+import dev.awsjca.testkit.PgCluster;
+import dev.awsjca.testkit.PgNode;
 import dev.awsjca.testkit.aws.AwsTestCredentials;
 import dev.awsjca.testkit.aws.sigv4.SigV4Crypto;
 import java.io.IOException;
@@ -31,6 +33,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,7 @@ public final class IamTokenLdapServer implements AutoCloseable {
     private static final String LISTEN_ADDRESS = "127.0.0.1";
 
     private final String region;
+    private final AwsTestCredentials credentials;
     private final Clock clock;
     private final IamTokenVerifier verifier;
     private final Map<String, Set<RdsEndpoint>> endpointsByRealm = new ConcurrentHashMap<>();
@@ -77,6 +81,7 @@ public final class IamTokenLdapServer implements AutoCloseable {
 
     private IamTokenLdapServer(Builder b) throws IOException {
         this.region = b.region;
+        this.credentials = b.credentials;
         this.clock = b.clock;
         this.verifier = new IamTokenVerifier(b.region, b.credentials, b.clock, b.allowedSkew);
         LDAPListenerConfig config = new LDAPListenerConfig(0, new BindOnlyHandler());
@@ -103,6 +108,11 @@ public final class IamTokenLdapServer implements AutoCloseable {
         return region;
     }
 
+    /** The credentials tokens must be signed with (give the same to the SDK or the adapter). */
+    public AwsTestCredentials credentials() {
+        return credentials;
+    }
+
     /** The endpoints accepted for logins through pg_hba lines without a realm (replaces the previous set). */
     public IamTokenLdapServer acceptEndpoints(Collection<RdsEndpoint> endpoints) {
         return acceptEndpoints(BindDnScheme.DEFAULT_REALM, endpoints);
@@ -112,6 +122,22 @@ public final class IamTokenLdapServer implements AutoCloseable {
     public IamTokenLdapServer acceptEndpoints(String realm, Collection<RdsEndpoint> endpoints) {
         endpointsByRealm.put(BindDnScheme.requireValidRealm(realm), Set.copyOf(endpoints));
         return this;
+    }
+
+    /**
+     * Accepts, in the default realm, tokens signed for any address of the cluster: every node's instance
+     * endpoint, the cluster endpoint and the reader endpoint. The pg_hba file is shared by every node, so
+     * which node received a login is not known; {@link BindAttempt#signedFor()} tells a test which
+     * endpoint the client signed for.
+     */
+    public IamTokenLdapServer acceptEndpointsOf(PgCluster cluster) {
+        List<RdsEndpoint> endpoints = new ArrayList<>();
+        for (PgNode node : cluster.nodes()) {
+            endpoints.add(RdsEndpoint.of(node.host(), node.port()));
+        }
+        endpoints.add(RdsEndpoint.of(cluster.clusterEndpoint().host(), cluster.clusterEndpoint().port()));
+        endpoints.add(RdsEndpoint.of(cluster.readerEndpoint().host(), cluster.readerEndpoint().port()));
+        return acceptEndpoints(endpoints);
     }
 
     public Set<RdsEndpoint> acceptedEndpoints(String realm) {

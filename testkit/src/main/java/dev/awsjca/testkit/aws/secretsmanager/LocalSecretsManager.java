@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -51,6 +52,7 @@ public final class LocalSecretsManager implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final String region;
+    private final AwsTestCredentials credentials;
     private final Clock clock;
     private final SecretStore store;
     private final SecretsManagerOperations operations;
@@ -63,6 +65,7 @@ public final class LocalSecretsManager implements AutoCloseable {
 
     private LocalSecretsManager(Builder b) throws IOException {
         this.region = b.region;
+        this.credentials = b.credentials;
         this.clock = b.clock;
         this.store = new SecretStore(b.region, b.accountId, b.clock);
         this.operations = new SecretsManagerOperations(store);
@@ -96,12 +99,25 @@ public final class LocalSecretsManager implements AutoCloseable {
         return region;
     }
 
+    /** The credentials requests must be signed with (give the same to the SDK client). */
+    public AwsTestCredentials credentials() {
+        return credentials;
+    }
+
     /**
      * Stores a new current value (creating the secret on first use). The version that was current
      * becomes AWSPREVIOUS, as after a single-user rotation. Returns the new version id.
      */
     public String putSecret(String name, String secretString) {
         return unchecked(() -> store.put(name, secretString, Set.of(SecretStore.CURRENT), null));
+    }
+
+    /**
+     * Like {@link #putSecret(String, String)} with the fields serialised as a JSON object, the shape RDS
+     * secrets have: {@code {"username": .., "password": .., "host": .., "port": .., "dbname": ..}}.
+     */
+    public String putSecretJson(String name, Map<String, ?> fields) {
+        return putSecret(name, operations.toJson(fields));
     }
 
     /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -135,6 +136,14 @@ final class SecretsManagerOperations {
             throw new AwsServiceError(AwsErrorType.SERIALIZATION, "The field " + field + " must be a string.");
         }
         return node.asText();
+    }
+
+    String toJson(Map<String, ?> fields) {
+        try {
+            return json.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the secret's fields cannot be written as JSON: " + e.getOriginalMessage());
+        }
     }
 
     /** The error body AWS JSON services send: {@code {"__type": ..., "Message"|"message": ...}}. */

@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -50,13 +49,7 @@ class IamTokensInPostgreSqlTest {
                         ldap.pgHbaLine("hostssl", "all", OTHER_IAM_USER, "127.0.0.0/8", "")))
                 .start();
         // every address a client may sign for reaches one of these servers through the proxies
-        List<RdsEndpoint> endpoints = new ArrayList<>();
-        for (PgNode node : cluster.nodes()) {
-            endpoints.add(RdsEndpoint.of(node.host(), node.port()));
-        }
-        endpoints.add(RdsEndpoint.of(cluster.clusterEndpoint().host(), cluster.clusterEndpoint().port()));
-        endpoints.add(RdsEndpoint.of(cluster.readerEndpoint().host(), cluster.readerEndpoint().port()));
-        ldap.acceptEndpoints(endpoints);
+        ldap.acceptEndpointsOf(cluster);
         cluster.execute(cluster.writer(), "postgres",
                 "CREATE ROLE " + IAM_USER + " LOGIN", "CREATE ROLE " + OTHER_IAM_USER + " LOGIN");
     }

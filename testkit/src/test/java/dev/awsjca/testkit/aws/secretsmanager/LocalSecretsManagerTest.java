@@ -12,7 +12,10 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -260,6 +263,17 @@ class LocalSecretsManagerTest {
         client.getSecretValue(r -> r.secretId(SECRET));
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() >= 300);
         sm.faults().clear();
+    }
+
+    @Test
+    void jsonSecretsAreWrittenWithAJsonLibrary() throws Exception {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("username", "app");
+        fields.put("password", "p\"w\\d");
+        fields.put("port", 5432);
+        sm.putSecretJson(SECRET, fields);
+        String json = client.getSecretValue(r -> r.secretId(SECRET)).secretString();
+        assertEquals(fields, new ObjectMapper().readValue(json, Map.class));
     }
 
     @Test
