@@ -1,0 +1,334 @@
+package dev.awsjca.testkit.aws.iam;
+
+import com.unboundid.ldap.listener.LDAPListener;
+import com.unboundid.ldap.listener.LDAPListenerClientConnection;
+import com.unboundid.ldap.listener.LDAPListenerConfig;
+import com.unboundid.ldap.listener.LDAPListenerRequestHandler;
+import com.unboundid.ldap.protocol.AddRequestProtocolOp;
+import com.unboundid.ldap.protocol.AddResponseProtocolOp;
+import com.unboundid.ldap.protocol.BindRequestProtocolOp;
+import com.unboundid.ldap.protocol.BindResponseProtocolOp;
+import com.unboundid.ldap.protocol.CompareRequestProtocolOp;
+import com.unboundid.ldap.protocol.CompareResponseProtocolOp;
+import com.unboundid.ldap.protocol.DeleteRequestProtocolOp;
+import com.unboundid.ldap.protocol.DeleteResponseProtocolOp;
+import com.unboundid.ldap.protocol.ExtendedRequestProtocolOp;
+import com.unboundid.ldap.protocol.ExtendedResponseProtocolOp;
+import com.unboundid.ldap.protocol.LDAPMessage;
+import com.unboundid.ldap.protocol.ModifyDNRequestProtocolOp;
+import com.unboundid.ldap.protocol.ModifyDNResponseProtocolOp;
+import com.unboundid.ldap.protocol.ModifyRequestProtocolOp;
+import com.unboundid.ldap.protocol.ModifyResponseProtocolOp;
+import com.unboundid.ldap.protocol.SearchRequestProtocolOp;
+import com.unboundid.ldap.protocol.SearchResultDoneProtocolOp;
+import com.unboundid.ldap.sdk.Control;
+import com.unboundid.ldap.sdk.ResultCode;
+import dev.awsjca.testkit.PgCluster;
+import dev.awsjca.testkit.PgNode;
+import dev.awsjca.testkit.aws.AwsTestCredentials;
+import dev.awsjca.testkit.aws.sigv4.SigV4Crypto;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An in-JVM LDAP server whose only job is to let PostgreSQL check RDS IAM auth tokens: a simple bind
+ * succeeds only when its password is a valid token (see {@link IamTokenVerifier}) for the database user
+ * in the bind DN and for an endpoint through which that server is reached. PostgreSQL delegates the
+ * password check to it with the line from {@link #pgHbaLine}, so PostgreSQL itself refuses a forged,
+ * expired, wrong-user or wrong-host token, as RDS does.
+ *
+ * <h2>Which host:port a token must be signed for</h2>
+ * A client signs the endpoint it connects to: the instance endpoint, the cluster or reader endpoint, or
+ * a proxy address in front of a node; PostgreSQL never tells the LDAP server which one was used. So the
+ * accepted endpoints are configured per <em>realm</em>: each node's pg_hba line names a realm (say the
+ * node's name), and {@link #acceptEndpoints(String, Collection)} says which addresses lead to that node.
+ * A test moves the cluster endpoint to the new writer's realm after a failover. Lines without a realm use
+ * the default realm, set with {@link #acceptEndpoints(Collection)}. A realm with no endpoints refuses
+ * every token (fail closed).
+ *
+ * <pre>{@code
+ * try (IamTokenLdapServer ldap = IamTokenLdapServer.builder().region("us-east-1").credentials(creds).start()) {
+ *     ldap.acceptEndpoints("node1", List.of(RdsEndpoint.of("127.0.0.2", 5432)));
+ *     String hba = ldap.pgHbaLine("hostssl", "all", "iam_user", "127.0.0.1/32", "node1");
+ *     ... connect with a token, then assert on ldap.binds()
+ * }
+ * }</pre>
+ */
+public final class IamTokenLdapServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(IamTokenLdapServer.class.getName());
+    /** PostgreSQL is pointed at this exact address in pg_hba, so the server binds it, not "localhost". */
+    private static final String LISTEN_ADDRESS = "127.0.0.1";
+
+    private final String region;
+    private final AwsTestCredentials credentials;
+    private final Clock clock;
+    private final IamTokenVerifier verifier;
+    private final Map<String, Set<RdsEndpoint>> endpointsByRealm = new ConcurrentHashMap<>();
+    private final BindLog binds = new BindLog();
+    private final LDAPListener listener;
+
+    private IamTokenLdapServer(Builder b) throws IOException {
+        this.region = b.region;
+        this.credentials = b.credentials;
+        this.clock = b.clock;
+        this.verifier = new IamTokenVerifier(b.region, b.credentials, b.clock, b.allowedSkew);
+        LDAPListenerConfig config = new LDAPListenerConfig(0, new BindOnlyHandler());
+        config.setListenAddress(InetAddress.getByName(LISTEN_ADDRESS));
+        config.setUseTCPNoDelay(true);
+        this.listener = new LDAPListener(config);
+        listener.startListening();
+        LOG.log(Level.DEBUG, () -> "IAM token LDAP server for " + region + " listening on " + LISTEN_ADDRESS + ":" + port());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String host() {
+        return LISTEN_ADDRESS;
+    }
+
+    public int port() {
+        return listener.getListenPort();
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /** The credentials tokens must be signed with (give the same to the SDK or the adapter). */
+    public AwsTestCredentials credentials() {
+        return credentials;
+    }
+
+    /** The endpoints accepted for logins through pg_hba lines without a realm (replaces the previous set). */
+    public IamTokenLdapServer acceptEndpoints(Collection<RdsEndpoint> endpoints) {
+        return acceptEndpoints(BindDnScheme.DEFAULT_REALM, endpoints);
+    }
+
+    /** The endpoints through which the server(s) using this realm are reached (replaces the previous set). */
+    public IamTokenLdapServer acceptEndpoints(String realm, Collection<RdsEndpoint> endpoints) {
+        endpointsByRealm.put(BindDnScheme.requireValidRealm(realm), Set.copyOf(endpoints));
+        return this;
+    }
+
+    /**
+     * Accepts, in the default realm, tokens signed for any address of the cluster: every node's instance
+     * endpoint, the cluster endpoint and the reader endpoint. The pg_hba file is shared by every node, so
+     * which node received a login is not known; {@link BindAttempt#signedFor()} tells a test which
+     * endpoint the client signed for.
+     */
+    public IamTokenLdapServer acceptEndpointsOf(PgCluster cluster) {
+        List<RdsEndpoint> endpoints = new ArrayList<>();
+        for (PgNode node : cluster.nodes()) {
+            endpoints.add(RdsEndpoint.of(node.host(), node.port()));
+        }
+        endpoints.add(RdsEndpoint.of(cluster.clusterEndpoint().host(), cluster.clusterEndpoint().port()));
+        endpoints.add(RdsEndpoint.of(cluster.readerEndpoint().host(), cluster.readerEndpoint().port()));
+        return acceptEndpoints(endpoints);
+    }
+
+    public Set<RdsEndpoint> acceptedEndpoints(String realm) {
+        return endpointsByRealm.getOrDefault(realm, Set.of());
+    }
+
+    /** The token rules, e.g. to age out cached tokens with {@link IamTokenVerifier#expireTokensSignedBefore}. */
+    public IamTokenVerifier verifier() {
+        return verifier;
+    }
+
+    public BindLog binds() {
+        return binds;
+    }
+
+    /** The DN PostgreSQL binds as for this user and realm ("" for none): what a test's own LDAP client uses. */
+    public String bindDn(String dbUser, String realm) {
+        return BindDnScheme.bindDn(dbUser, realm);
+    }
+
+    /**
+     * A pg_hba.conf line delegating password checks for {@code role} to this server, in simple-bind
+     * mode, for logins that should be checked against the default realm's endpoints.
+     */
+    public String pgHbaLine(String role, String address) {
+        return pgHbaLine("host", "all", role, address, BindDnScheme.DEFAULT_REALM);
+    }
+
+    /**
+     * A pg_hba.conf line: {@code <type> <database> <role> <address> ldap ldapserver=127.0.0.1 ldapport=<port>
+     * ldapprefix="cn=" ldapsuffix=",[ou=<realm>,]ou=rds-iam,dc=awsjca,dc=test"}.
+     *
+     * @param type {@code host}, {@code hostssl} (what RDS requires for IAM) or {@code hostnossl}
+     * @param address a CIDR such as {@code 127.0.0.1/32} or {@code 127.0.0.0/8}
+     * @param realm which accepted-endpoint set applies ("" for the default one)
+     */
+    public String pgHbaLine(String type, String database, String role, String address, String realm) {
+        if (!Set.of("host", "hostssl", "hostnossl").contains(type)) {
+            throw new IllegalArgumentException("the connection type must be host, hostssl or hostnossl: " + type);
+        }
+        return type + " " + database + " " + role + " " + address + " ldap ldapserver=" + LISTEN_ADDRESS
+                + " ldapport=" + port() + " ldapprefix=\"" + BindDnScheme.PREFIX + "\" ldapsuffix=\""
+                + BindDnScheme.suffix(realm) + "\"";
+    }
+
+    @Override
+    public void close() {
+        listener.shutDown(true);
+        LOG.log(Level.DEBUG, () -> "IAM token LDAP server on port " + port() + " stopped");
+    }
+
+    @Override
+    public String toString() {
+        return "IamTokenLdapServer[" + LISTEN_ADDRESS + ":" + port() + ", region=" + region + "]";
+    }
+
+    /** Checks one simple bind and records it; never logs or keeps the password. */
+    private BindAttempt check(BindRequestProtocolOp request) {
+        String bindDn = request.getBindDN();
+        if (request.getCredentialsType() != BindRequestProtocolOp.CRED_TYPE_SIMPLE) {
+            return attempt(bindDn, null, null, new TokenVerdict(TokenCheck.BAD_BIND_DN, "only simple binds are supported",
+                    null, null), null);
+        }
+        String password = request.getSimplePassword() == null ? "" : request.getSimplePassword().stringValue();
+        String fingerprint = password.isEmpty() ? null : SigV4Crypto.sha256Hex(password).substring(0, 16);
+        BindDnScheme.Login login = BindDnScheme.parse(bindDn);
+        if (login == null) {
+            return attempt(bindDn, null, null, new TokenVerdict(TokenCheck.BAD_BIND_DN, "the bind DN is not "
+                    + BindDnScheme.PREFIX + "<user>[,ou=<realm>]," + BindDnScheme.BASE, null, null), fingerprint);
+        }
+        Set<RdsEndpoint> endpoints = endpointsByRealm.get(login.realm());
+        if (endpoints == null || endpoints.isEmpty()) {
+            return attempt(bindDn, login.dbUser(), login.realm(), new TokenVerdict(TokenCheck.UNKNOWN_REALM,
+                    "no accepted endpoints are configured for realm '" + login.realm() + "'", null, null), fingerprint);
+        }
+        return attempt(bindDn, login.dbUser(), login.realm(), verifier.verify(password, login.dbUser(), endpoints),
+                fingerprint);
+    }
+
+    private BindAttempt attempt(String bindDn, String dbUser, String realm, TokenVerdict verdict, String fingerprint) {
+        BindAttempt attempt = new BindAttempt(clock.instant(), bindDn, dbUser, realm, verdict.check(), verdict.detail(),
+                verdict.signedFor(), verdict.signedAt(), fingerprint);
+        binds.record(attempt);
+        LOG.log(Level.DEBUG, () -> "bind as " + bindDn + ": " + verdict.check() + " (" + verdict.detail() + ")");
+        return attempt;
+    }
+
+    /** Answers binds; every other LDAP operation is refused, as nothing else is needed. */
+    private final class BindOnlyHandler extends LDAPListenerRequestHandler {
+
+        private static final int UNWILLING = ResultCode.UNWILLING_TO_PERFORM_INT_VALUE;
+        private static final String ONLY_BINDS = "this server only answers simple binds";
+
+        @Override
+        public LDAPListenerRequestHandler newInstance(LDAPListenerClientConnection connection) {
+            return this;
+        }
+
+        @Override
+        public LDAPMessage processBindRequest(int messageID, BindRequestProtocolOp request, List<Control> controls) {
+            BindAttempt attempt = check(request);
+            // the diagnostic message lands in PostgreSQL's server log: the reason, never the token
+            int resultCode = attempt.accepted() ? ResultCode.SUCCESS_INT_VALUE : ResultCode.INVALID_CREDENTIALS_INT_VALUE;
+            String diagnostic = attempt.accepted() ? null : "IAM token refused: " + attempt.check() + ": " + attempt.detail();
+            return new LDAPMessage(messageID, new BindResponseProtocolOp(resultCode, null, diagnostic, null, null));
+        }
+
+        @Override
+        public LDAPMessage processAddRequest(int messageID, AddRequestProtocolOp request, List<Control> controls) {
+            return new LDAPMessage(messageID, new AddResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
+        }
+
+        @Override
+        public LDAPMessage processCompareRequest(int messageID, CompareRequestProtocolOp request, List<Control> controls) {
+            return new LDAPMessage(messageID, new CompareResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
+        }
+
+        @Override
+        public LDAPMessage processDeleteRequest(int messageID, DeleteRequestProtocolOp request, List<Control> controls) {
+            return new LDAPMessage(messageID, new DeleteResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
+        }
+
+        @Override
+        public LDAPMessage processExtendedRequest(int messageID, ExtendedRequestProtocolOp request, List<Control> controls) {
+            return new LDAPMessage(messageID, new ExtendedResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null, null, null));
+        }
+
+        @Override
+        public LDAPMessage processModifyRequest(int messageID, ModifyRequestProtocolOp request, List<Control> controls) {
+            return new LDAPMessage(messageID, new ModifyResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
+        }
+
+        @Override
+        public LDAPMessage processModifyDNRequest(int messageID, ModifyDNRequestProtocolOp request, List<Control> controls) {
+            return new LDAPMessage(messageID, new ModifyDNResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
+        }
+
+        @Override
+        public LDAPMessage processSearchRequest(int messageID, SearchRequestProtocolOp request, List<Control> controls) {
+            return new LDAPMessage(messageID, new SearchResultDoneProtocolOp(UNWILLING, null, ONLY_BINDS, null));
+        }
+    }
+
+    /** Configuration: region and credentials are those the tokens must be signed with. */
+    public static final class Builder {
+        private String region = "us-east-1";
+        private AwsTestCredentials credentials = AwsTestCredentials.testDefaults();
+        private Clock clock = Clock.systemUTC();
+        private Duration allowedSkew = Duration.ofMinutes(1);
+        private Set<RdsEndpoint> defaultEndpoints = Set.of();
+
+        private Builder() {
+        }
+
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        public Builder credentials(AwsTestCredentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** The verifier's notion of now (token expiry). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Tolerance between the signer's clock and the verifier's (default one minute). */
+        public Builder allowedClockSkew(Duration skew) {
+            this.allowedSkew = Objects.requireNonNull(skew, "skew");
+            return this;
+        }
+
+        /** The default realm's endpoints (see {@link IamTokenLdapServer#acceptEndpoints(Collection)}). */
+        public Builder acceptEndpoints(RdsEndpoint... endpoints) {
+            this.defaultEndpoints = Set.of(endpoints);
+            return this;
+        }
+
+        /** Starts listening on a free port of 127.0.0.1. */
+        public IamTokenLdapServer start() {
+            try {
+                IamTokenLdapServer server = new IamTokenLdapServer(this);
+                server.acceptEndpoints(defaultEndpoints);
+                return server;
+            } catch (IOException e) {
+                throw new UncheckedIOException("the IAM token LDAP server could not listen on " + LISTEN_ADDRESS, e);
+            }
+        }
+    }
+}
