@@ -175,8 +175,9 @@ public class JdbcWrapperGenerator {
             b.append("    ").append(w.generated()).append("(ConnectionWrapper owner, JdbcChain[] chains) {\n");
             b.append("        super(owner, chains);\n    }\n\n");
         } else {
-            b.append("    ").append(w.generated()).append("(ConnectionWrapper owner, D delegate) {\n");
-            b.append("        super(owner, delegate);\n    }\n\n");
+            String sql = w.iface() == CallableStatement.class ? ", String sql" : "";
+            b.append("    ").append(w.generated()).append("(ConnectionWrapper owner, D delegate").append(sql).append(") {\n");
+            b.append("        super(owner, delegate").append(sql.isEmpty() ? "" : ", sql").append(");\n    }\n\n");
         }
         if (w.superclass().equals("WrapperSupport")) {
             b.append("    /** The pgjdbc object calls go to. */\n");
@@ -205,6 +206,9 @@ public class JdbcWrapperGenerator {
         boolean isVoid = m.getReturnType() == void.class;
         String boxed = isVoid ? "Void" : box(m.getReturnType(), returnType);
         String wrap = WRAP.get(m.getReturnType());
+        if (wrap != null && wrap.matches("wrap(Prepared|Callable)Statement") && params.length > 0 && params[0] == String.class) {
+            wrap = wrap + "Of"; // the wrapper keeps its SQL: plugins read it (failover: read-only or not)
+        }
         if (m.getReturnType() == Connection.class) {
             throw new IllegalStateException(key + " returns a Connection: write it by hand (identity of the wrapper)");
         }
@@ -254,7 +258,10 @@ public class JdbcWrapperGenerator {
     }
 
     static String wrapped(String wrap, String expression) {
-        return wrap == null ? expression : wrap + "(" + expression + ")";
+        if (wrap == null) {
+            return expression;
+        }
+        return wrap.endsWith("Of") ? wrap + "(" + expression + ", a0)" : wrap + "(" + expression + ")";
     }
 
     static String typeVariables(TypeVariable<Method>[] vars) {

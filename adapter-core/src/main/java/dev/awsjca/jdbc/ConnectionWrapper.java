@@ -3,6 +3,7 @@ package dev.awsjca.jdbc;
 import dev.awsjca.config.WrapperConfig;
 import dev.awsjca.pipeline.ConnectionPipeline;
 import dev.awsjca.pipeline.PluginRegistry;
+import dev.awsjca.topology.ClusterRegistry;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -22,11 +23,21 @@ public final class ConnectionWrapper extends ConnectionMethods {
 
     /** Opens a logical connection: its plugins, then its first physical connection through them. */
     public static ConnectionWrapper open(WrapperConfig config) throws SQLException {
-        return new ConnectionWrapper(ConnectionPipeline.open(config, PgjdbcConnector.INSTANCE, PluginRegistry.installed()));
+        return open(config, ClusterRegistry.shared());
+    }
+
+    /** Opens a logical connection whose clusters are watched by {@code clusters} (the resource adapter's own). */
+    public static ConnectionWrapper open(WrapperConfig config, ClusterRegistry clusters) throws SQLException {
+        return new ConnectionWrapper(ConnectionPipeline.open(config, PgjdbcConnector.INSTANCE, PluginRegistry.installed(), clusters));
     }
 
     @Override
     protected Connection delegate() {
+        return pipeline.currentConnection();
+    }
+
+    @Override
+    public Connection physicalConnection() {
         return pipeline.currentConnection();
     }
 

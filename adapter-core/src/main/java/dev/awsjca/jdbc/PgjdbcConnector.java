@@ -1,6 +1,7 @@
 package dev.awsjca.jdbc;
 
 import dev.awsjca.pipeline.ConnectRequest;
+import dev.awsjca.pipeline.HostConnection;
 import dev.awsjca.pipeline.PhysicalConnector;
 import dev.awsjca.topology.HostSpec;
 import org.postgresql.core.BaseConnection;
@@ -23,7 +24,7 @@ public final class PgjdbcConnector implements PhysicalConnector {
     }
 
     @Override
-    public Connection connect(ConnectRequest request) throws SQLException {
+    public HostConnection connect(ConnectRequest request) throws SQLException {
         String url = "jdbc:postgresql://"
                 + request.hosts().stream().map(HostSpec::endpoint).collect(Collectors.joining(","))
                 + "/" + encode(request.database());
@@ -31,11 +32,15 @@ public final class PgjdbcConnector implements PhysicalConnector {
         if (connection == null) {
             throw new SQLException("pgjdbc did not accept the URL it was given: " + url, "08001");
         }
-        return connection;
+        try {
+            return new HostConnection(connection, hostOf(connection, request));
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
     }
 
-    @Override
-    public HostSpec hostOf(Connection connection, ConnectRequest request) throws SQLException {
+    private static HostSpec hostOf(Connection connection, ConnectRequest request) throws SQLException {
         if (request.hosts().size() == 1) {
             return request.hosts().get(0);
         }

@@ -3,6 +3,7 @@ package dev.awsjca.jdbc;
 import dev.awsjca.pipeline.JdbcChain;
 
 import java.sql.CallableStatement;
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,10 +22,21 @@ public abstract class WrapperSupport implements Wrapper {
     /** Chains by {@code JdbcMethod.ordinal()}, composed once per connection; null where nobody subscribed. */
     protected final JdbcChain[] chains;
 
+    private final Connection madeOn;
+
     WrapperSupport(ConnectionWrapper owner, JdbcChain[] chains) {
         // a ConnectionWrapper passes null: it is its own owner
         this.owner = owner != null ? owner : (ConnectionWrapper) this;
         this.chains = chains;
+        this.madeOn = owner == null ? null : owner.delegate();
+    }
+
+    /**
+     * The physical connection this object's calls reach: for a Connection the current one, for a
+     * statement or result set the one it was made on (older than the current one after a failover).
+     */
+    public Connection physicalConnection() {
+        return madeOn;
     }
 
     /** The pgjdbc object calls go to. */
@@ -44,12 +56,12 @@ public abstract class WrapperSupport implements Wrapper {
         return raw == null ? null : new StatementWrapper<>(owner, raw);
     }
 
-    PreparedStatement wrapPreparedStatement(PreparedStatement raw) {
-        return raw == null ? null : new PreparedStatementWrapper<>(owner, raw);
+    PreparedStatement wrapPreparedStatementOf(PreparedStatement raw, String sql) {
+        return raw == null ? null : new PreparedStatementWrapper<>(owner, raw, sql);
     }
 
-    CallableStatement wrapCallableStatement(CallableStatement raw) {
-        return raw == null ? null : new CallableStatementWrapper<>(owner, raw);
+    CallableStatement wrapCallableStatementOf(CallableStatement raw, String sql) {
+        return raw == null ? null : new CallableStatementWrapper<>(owner, raw, sql);
     }
 
     /** A result set not made by one of our statements (metadata): its statement is found when asked. */

@@ -1,6 +1,5 @@
 package dev.awsjca.pipeline;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 
 /** The connect chain: every plugin in configured order, then the driver. */
@@ -17,7 +16,7 @@ public final class ConnectChain {
     }
 
     /** Opens a physical connection through this link and the ones after it. */
-    public Connection connect(ConnectRequest request) throws SQLException {
+    public HostConnection connect(ConnectRequest request) throws SQLException {
         return plugin == null ? driver.connect(request) : plugin.connect(request, next);
     }
 }

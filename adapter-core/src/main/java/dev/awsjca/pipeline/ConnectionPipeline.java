@@ -1,6 +1,8 @@
 package dev.awsjca.pipeline;
 
 import dev.awsjca.config.WrapperConfig;
+import dev.awsjca.topology.ClusterMonitor;
+import dev.awsjca.topology.ClusterRegistry;
 import dev.awsjca.topology.HostSpec;
 import dev.awsjca.topology.Topology;
 
@@ -11,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The pipeline of one logical connection: its plugins in configured order, the chain composed for each
@@ -34,9 +38,15 @@ public final class ConnectionPipeline implements PluginContext {
     private volatile Connection connection;
     private volatile HostSpec host;
 
-    private ConnectionPipeline(WrapperConfig config, PhysicalConnector driver) {
+    private final ClusterRegistry clusters;
+    private final Consumer<Topology> topologyListener = this::topologyChanged;
+    private ClusterMonitor cluster; // guarded by this
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private ConnectionPipeline(WrapperConfig config, PhysicalConnector driver, ClusterRegistry clusters) {
         this.config = config;
         this.driver = driver;
+        this.clusters = clusters;
         this.codes = config.pluginCodes();
     }
 
@@ -44,9 +54,9 @@ public final class ConnectionPipeline implements PluginContext {
      * Makes the plugins named in the configuration and opens the first physical connection through them.
      * On failure nothing is left open.
      */
-    public static ConnectionPipeline open(WrapperConfig config, PhysicalConnector driver, PluginRegistry registry)
-            throws SQLException {
-        ConnectionPipeline pipeline = new ConnectionPipeline(config, driver);
+    public static ConnectionPipeline open(WrapperConfig config, PhysicalConnector driver, PluginRegistry registry,
+                                          ClusterRegistry clusters) throws SQLException {
+        ConnectionPipeline pipeline = new ConnectionPipeline(config, driver, clusters);
         try {
             for (String code : pipeline.codes) {
                 ConnectionPluginFactory factory = registry.factory(code);
@@ -63,9 +73,9 @@ public final class ConnectionPipeline implements PluginContext {
             }
             pipeline.connectChain = chain;
             ConnectRequest request = new ConnectRequest(config.hosts(), config.database(), config.driverProperties(), true);
-            Connection first = chain.connect(request);
-            pipeline.connection = first;
-            pipeline.host = driver.hostOf(first, request);
+            HostConnection first = chain.connect(request);
+            pipeline.connection = first.connection();
+            pipeline.host = first.host();
             return pipeline;
         } catch (SQLException | RuntimeException | Error e) {
             pipeline.release();
@@ -106,10 +116,36 @@ public final class ConnectionPipeline implements PluginContext {
 
     @Override
     public Connection connect(HostSpec target) throws SQLException {
+        return connect(target, Map.of());
+    }
+
+    @Override
+    public Connection connect(HostSpec target, Map<String, String> driverProperties) throws SQLException {
         if (connectChain == null) {
             throw new IllegalStateException("a plugin opened a connection while the pipeline was being made");
         }
-        return connectChain.connect(new ConnectRequest(List.of(target), config.database(), config.driverProperties(), false));
+        Properties properties = config.driverProperties();
+        properties.putAll(driverProperties);
+        return connectChain.connect(new ConnectRequest(List.of(target), config.database(), properties, false)).connection();
+    }
+
+    @Override
+    public ClusterRegistry clusters() {
+        return clusters;
+    }
+
+    @Override
+    public synchronized void joinCluster(ClusterMonitor monitor) {
+        if (cluster != null) {
+            throw new IllegalStateException("this connection already belongs to " + cluster.key());
+        }
+        cluster = monitor;
+        monitor.addListener(topologyListener);
+    }
+
+    @Override
+    public synchronized ClusterMonitor cluster() {
+        return cluster;
     }
 
     @Override
@@ -122,16 +158,28 @@ public final class ConnectionPipeline implements PluginContext {
     }
 
     /** Tells every plugin of this connection that the cluster's topology changed. */
-    public void topologyChanged(Topology topology) {
+    private void topologyChanged(Topology topology) {
         for (ConnectionPlugin plugin : plugins) {
             plugin.topologyChanged(topology);
         }
     }
 
-    /** The logical connection is closed: plugins let go of what they hold for it. */
+    /** The logical connection is closed: plugins let go of what they hold for it, and it leaves its cluster. */
     public void release() {
+        if (released.getAndSet(true)) {
+            return;
+        }
         for (ConnectionPlugin plugin : plugins) {
             releaseQuietly(plugin);
+        }
+        ClusterMonitor left;
+        synchronized (this) {
+            left = cluster;
+            cluster = null;
+        }
+        if (left != null) {
+            left.removeListener(topologyListener);
+            clusters.release(left);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.awsjca.pipeline;
 import dev.awsjca.topology.HostSpec;
 import dev.awsjca.topology.Topology;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -25,7 +24,7 @@ public interface ConnectionPlugin {
     }
 
     /** Opens a physical connection: every plugin takes part, in configured order. */
-    default Connection connect(ConnectRequest request, ConnectChain next) throws SQLException {
+    default HostConnection connect(ConnectRequest request, ConnectChain next) throws SQLException {
         return next.connect(request);
     }
 

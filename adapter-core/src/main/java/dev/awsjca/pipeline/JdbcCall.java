@@ -37,9 +37,15 @@ public final class JdbcCall<T> {
         return args;
     }
 
-    /** The first argument if it is a String: the SQL of execute, prepare and addBatch calls. */
+    /**
+     * The SQL this call runs: the first argument if it is a String (execute, prepare, addBatch), else the
+     * SQL a prepared statement was made with; null when there is none.
+     */
     public String sql() {
-        return args.length > 0 && args[0] instanceof String ? (String) args[0] : null;
+        if (args.length > 0 && args[0] instanceof String) {
+            return (String) args[0];
+        }
+        return wrapper instanceof SqlSource source ? source.sql() : null;
     }
 
     T invokeTarget() throws java.sql.SQLException {

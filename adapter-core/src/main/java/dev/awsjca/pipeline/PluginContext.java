@@ -1,10 +1,13 @@
 package dev.awsjca.pipeline;
 
 import dev.awsjca.config.WrapperConfig;
+import dev.awsjca.topology.ClusterMonitor;
+import dev.awsjca.topology.ClusterRegistry;
 import dev.awsjca.topology.HostSpec;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 
 /** What a plugin may see and do on its logical connection. */
 public interface PluginContext {
@@ -22,6 +25,21 @@ public interface PluginContext {
      * plugins take part). It does not become current until {@link #switchConnection}.
      */
     Connection connect(HostSpec host) throws SQLException;
+
+    /** As {@link #connect(HostSpec)}, with some driver properties changed (short timeouts for probes). */
+    Connection connect(HostSpec host, Map<String, String> driverProperties) throws SQLException;
+
+    /** The registry of clusters this connection belongs to: monitors shared with its other connections. */
+    ClusterRegistry clusters();
+
+    /**
+     * This connection belongs to the monitor's cluster: every plugin of it is told of topology changes
+     * until the connection is closed, when the monitor is released. Once per connection.
+     */
+    void joinCluster(ClusterMonitor monitor);
+
+    /** The cluster this connection joined, or null. */
+    ClusterMonitor cluster();
 
     /**
      * Makes {@code connection} the one the logical connection runs on; every plugin is told. The caller

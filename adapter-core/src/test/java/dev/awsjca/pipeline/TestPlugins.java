@@ -45,9 +45,9 @@ public final class TestPlugins {
         }
 
         @Override
-        public Connection connect(ConnectRequest request, ConnectChain next) throws SQLException {
+        public HostConnection connect(ConnectRequest request, ConnectChain next) throws SQLException {
             EVENTS.add(name + ">connect");
-            Connection c = next.connect(request);
+            HostConnection c = next.connect(request);
             EVENTS.add(name + "<connect");
             return c;
         }
@@ -163,7 +163,7 @@ public final class TestPlugins {
                     return JdbcMethods.NONE;
                 }
 
-                public Connection connect(ConnectRequest request, ConnectChain next) throws SQLException {
+                public HostConnection connect(ConnectRequest request, ConnectChain next) throws SQLException {
                     throw new SQLException("no credentials for " + request.hosts(), "28000");
                 }
 

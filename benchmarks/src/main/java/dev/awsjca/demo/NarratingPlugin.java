@@ -4,13 +4,13 @@ import dev.awsjca.pipeline.ConnectChain;
 import dev.awsjca.pipeline.ConnectRequest;
 import dev.awsjca.pipeline.ConnectionPlugin;
 import dev.awsjca.pipeline.ConnectionPluginFactory;
+import dev.awsjca.pipeline.HostConnection;
 import dev.awsjca.pipeline.JdbcCall;
 import dev.awsjca.pipeline.JdbcChain;
 import dev.awsjca.pipeline.JdbcMethod;
 import dev.awsjca.pipeline.JdbcMethods;
 import dev.awsjca.pipeline.PluginContext;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -34,9 +34,9 @@ public final class NarratingPlugin implements ConnectionPlugin {
     }
 
     @Override
-    public Connection connect(ConnectRequest request, ConnectChain next) throws SQLException {
+    public HostConnection connect(ConnectRequest request, ConnectChain next) throws SQLException {
         long start = System.nanoTime();
-        Connection c = next.connect(request);
+        HostConnection c = next.connect(request);
         System.out.printf("    [pipeline] connect to %s %7.2f ms%n", request.hosts(), (System.nanoTime() - start) / 1e6);
         return c;
     }

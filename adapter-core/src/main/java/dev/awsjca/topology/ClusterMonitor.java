@@ -1,0 +1,450 @@
+package dev.awsjca.topology;
+
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One per cluster, shared by all its connections: the topology as last seen, and the search for the
+ * writer when it is lost. While the writer is known its node is asked every {@code refreshMs}; while it
+ * is not, every node is asked every 50 ms, each by a probe of its own so that a node that hangs
+ * (blackholed) does not hold up the others. A writer counts as found only when the adapter itself
+ * reached it and it said it takes writes.
+ */
+public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean {
+
+    private static final System.Logger LOG = System.getLogger(ClusterMonitor.class.getName());
+    static final long SEARCH_POLL_MS = 50;
+    // after a new writer is found, replicas re-attach to it over the next seconds: look again meanwhile
+    static final long SETTLE_POLL_MS = 500;
+    static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final String key;
+    private final Dialect dialect;
+    private final TopologyEndpoints endpoints;
+    private final HostConnector connector;
+    private final long refreshMs;
+    private final Object lock = new Object();
+    private final Set<Consumer<Topology>> listeners = new CopyOnWriteArraySet<>();
+    private final Map<String, Probe> probes = new ConcurrentHashMap<>();
+    private final Map<String, HostHealth> health = new ConcurrentHashMap<>();
+    private final ExecutorService probeThreads;
+    private final Thread loop;
+    private final AtomicLong failovers = new AtomicLong();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile Topology topology = new Topology(List.of());
+    private volatile long lastFailoverMs = -1;
+    private volatile String lastFailoverOutcome = "";
+    private volatile boolean closed;
+    private ObjectName jmxName;
+    // guarded by lock
+    private boolean searching;
+    private long writerEpoch;
+    private long settleUntil = System.nanoTime() + SETTLE_NANOS;
+
+    public ClusterMonitor(String key, Dialect dialect, TopologyEndpoints endpoints, HostConnector connector, long refreshMs) {
+        this.key = key;
+        this.dialect = dialect;
+        this.endpoints = endpoints;
+        this.connector = connector;
+        this.refreshMs = refreshMs;
+        AtomicInteger n = new AtomicInteger();
+        this.probeThreads = Executors.newCachedThreadPool(r -> daemon(r, "aws-jca-probe-" + n.incrementAndGet() + " " + key));
+        this.loop = daemon(this::run, "aws-jca-topology " + key);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    void start() {
+        registerMBean();
+        loop.start();
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public TopologyEndpoints endpoints() {
+        return endpoints;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** The health record of a host (made on first use). */
+    public HostHealth health(HostSpec host) {
+        return health.computeIfAbsent(host.endpoint(), k -> new HostHealth());
+    }
+
+    /** Called with the new topology whenever the writer or the set of hosts changes. */
+    public void addListener(Consumer<Topology> listener) {
+        listeners.add(listener);
+        connections.incrementAndGet();
+    }
+
+    public void removeListener(Consumer<Topology> listener) {
+        if (listeners.remove(listener)) {
+            connections.decrementAndGet();
+        }
+    }
+
+    /** Reads the topology through a connection the caller holds (its first connection to the cluster). */
+    public Topology refreshFrom(Connection connection, HostSpec connectedTo) throws SQLException {
+        List<HostSpec> hosts = dialect.discoversHosts() ? dialect.topology(connection, endpoints)
+                : withRoles(connectedTo, dialect.isWriter(connection));
+        if (!hosts.isEmpty() && hosts.stream().anyMatch(h -> h.role() == HostRole.WRITER)) {
+            update(hosts, false);
+        }
+        return topology;
+    }
+
+    /**
+     * The writer, once one is found that is not {@code failed} or that was confirmed again after this
+     * call; null if none by the deadline. Starts the search if it is not running.
+     */
+    public HostSpec awaitWriter(HostSpec failed, long deadlineNanos) throws InterruptedException {
+        synchronized (lock) {
+            HostSpec writer = topology.writer().orElse(null);
+            if (!searching && writer != null && (failed == null || !writer.endpoint().equals(failed.endpoint()))) {
+                return writer;
+            }
+            long epoch = writerEpoch;
+            startSearchLocked(failed == null ? "writer unknown" : "connection to " + failed.endpoint() + " failed");
+            while (writerEpoch == epoch) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return null;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return topology.writer().orElse(null);
+        }
+    }
+
+    /** A host monitor or a failed connection says a host is gone: if it was the writer, look for the new one. */
+    public void reportDown(HostSpec host) {
+        health(host).markDown();
+        synchronized (lock) {
+            if (topology.writer().map(w -> w.endpoint().equals(host.endpoint())).orElse(true)) {
+                startSearchLocked(host.endpoint() + " reported down");
+            }
+        }
+    }
+
+    public void recordFailover(long durationMs, boolean success) {
+        failovers.incrementAndGet();
+        lastFailoverMs = durationMs;
+        lastFailoverOutcome = success ? "success" : "failed";
+    }
+
+    private void startSearchLocked(String why) {
+        if (!searching) {
+            searching = true;
+            LOG.log(Level.INFO, "cluster {0}: looking for the writer ({1})", key, why);
+            lock.notifyAll();
+        }
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                boolean wasSearching;
+                synchronized (lock) {
+                    wasSearching = searching;
+                }
+                probeRound(wasSearching);
+                synchronized (lock) {
+                    if (closed) {
+                        break;
+                    }
+                    if (searching == wasSearching) {
+                        boolean settling = System.nanoTime() - settleUntil < 0;
+                        lock.wait(searching ? SEARCH_POLL_MS : settling ? Math.min(SETTLE_POLL_MS, refreshMs) : refreshMs);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts a probe of each host to ask; probes still running from the last round are left alone. */
+    private void probeRound(boolean searchingNow) {
+        List<HostSpec> targets = new ArrayList<>();
+        Topology current = topology;
+        if (!searchingNow && dialect.discoversHosts() && current.writer().isPresent()) {
+            targets.add(current.writer().get()); // the writer knows the whole topology
+        } else {
+            Map<String, HostSpec> all = new LinkedHashMap<>();
+            current.hosts().forEach(h -> all.put(h.endpoint(), h));
+            if (!dialect.discoversHosts() || all.isEmpty()) {
+                endpoints.urlHosts().forEach(h -> all.putIfAbsent(h.endpoint(), h));
+            }
+            targets.addAll(all.values());
+        }
+        for (HostSpec host : targets) {
+            Probe probe = probes.computeIfAbsent(host.endpoint(), k -> new Probe(host));
+            if (probe.start()) {
+                try {
+                    probeThreads.execute(probe);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private List<HostSpec> withRoles(HostSpec writer, boolean isWriter) {
+        List<HostSpec> hosts = new ArrayList<>();
+        for (HostSpec h : endpoints.urlHosts()) {
+            boolean theWriter = isWriter && h.endpoint().equals(writer.endpoint());
+            hosts.add(h.withRole(theWriter ? HostRole.WRITER : HostRole.READER));
+        }
+        return hosts;
+    }
+
+    /** A probe found a writer (or, for self-managed clusters, a node's role): record it, tell everyone. */
+    private void update(List<HostSpec> hosts, boolean confirmedWriter) {
+        Topology next = new Topology(hosts);
+        Topology previous;
+        synchronized (lock) {
+            previous = topology;
+            topology = next;
+            if (confirmedWriter && searching) {
+                searching = false;
+                writerEpoch++;
+                settleUntil = System.nanoTime() + SETTLE_NANOS;
+                LOG.log(Level.INFO, "cluster {0}: writer is {1}", key, next.writer().map(HostSpec::endpoint).orElse("?"));
+            }
+            lock.notifyAll();
+        }
+        if (!sameTopology(previous, next)) {
+            for (Consumer<Topology> listener : listeners) {
+                try {
+                    listener.accept(next);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a topology listener failed", e);
+                }
+            }
+        }
+    }
+
+    private static boolean sameTopology(Topology a, Topology b) {
+        return Objects.equals(a.writer().map(HostSpec::endpoint), b.writer().map(HostSpec::endpoint))
+                && a.hosts().size() == b.hosts().size()
+                && a.hosts().stream().map(HostSpec::endpoint).toList().containsAll(b.hosts().stream().map(HostSpec::endpoint).toList());
+    }
+
+    /** Asks one node, on a connection of its own kept between rounds. */
+    private final class Probe implements Runnable {
+        private final HostSpec host;
+        private boolean running; // guarded by this
+        private Connection connection; // only the probe's own thread touches it
+
+        Probe(HostSpec host) {
+            this.host = host;
+        }
+
+        synchronized boolean start() {
+            if (running || closed) {
+                return false;
+            }
+            running = true;
+            return true;
+        }
+
+        @Override
+        public void run() {
+            try {
+                long start = System.nanoTime();
+                if (connection == null) {
+                    connection = connector.connect(host);
+                }
+                boolean writer = dialect.isWriter(connection);
+                health(host).probeSucceeded(System.nanoTime() - start);
+                if (dialect.discoversHosts()) {
+                    if (writer) {
+                        List<HostSpec> hosts = dialect.topology(connection, endpoints);
+                        if (hosts.stream().anyMatch(h -> h.role() == HostRole.WRITER)) {
+                            update(hosts, true);
+                        }
+                    } else if (isCurrentWriter()) {
+                        reportDown(host); // the writer we knew was demoted: look for the new one
+                    }
+                } else if (writer) {
+                    update(withRoles(host, true), true);
+                } else if (isCurrentWriter()) {
+                    reportDown(host);
+                }
+            } catch (SQLException | RuntimeException e) {
+                health(host).probeFailed(1);
+                closeConnection();
+                if (isCurrentWriter()) {
+                    reportDown(host);
+                }
+            } finally {
+                synchronized (this) {
+                    running = false;
+                }
+                if (closed) {
+                    closeConnection();
+                }
+            }
+        }
+
+        private boolean isCurrentWriter() {
+            return topology.writer().map(w -> w.endpoint().equals(host.endpoint())).orElse(false);
+        }
+
+        private void closeConnection() {
+            Connection c = connection;
+            connection = null;
+            if (c != null) {
+                try {
+                    c.abort(Runnable::run);
+                } catch (SQLException | RuntimeException ignored) {
+                    // it is being thrown away
+                }
+            }
+        }
+    }
+
+    /** Stops the loop and every probe; closes every connection the monitor opened. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            lock.notifyAll();
+        }
+        loop.interrupt();
+        probeThreads.shutdownNow();
+        try {
+            loop.join(5000);
+            probeThreads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        probes.values().forEach(Probe::closeConnection);
+        unregisterMBean();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void registerMBean() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName("dev.awsjca:type=Cluster,name=" + ObjectName.quote(key));
+            try {
+                server.registerMBean(this, name);
+            } catch (InstanceAlreadyExistsException e) {
+                // another registry (another deployment) watches the same cluster: keep its MBean
+                return;
+            }
+            jmxName = name;
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "no JMX MBean for cluster " + key, e);
+        }
+    }
+
+    private void unregisterMBean() {
+        if (jmxName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(jmxName);
+            } catch (JMException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "could not unregister " + jmxName, e);
+            }
+        }
+    }
+
+    // JMX
+
+    @Override
+    public String getClusterKey() {
+        return key;
+    }
+
+    @Override
+    public String getDialect() {
+        return dialect.code();
+    }
+
+    @Override
+    public String getWriter() {
+        return topology.writer().map(HostSpec::endpoint).orElse("");
+    }
+
+    @Override
+    public String[] getTopology() {
+        return topology.hosts().stream().map(HostSpec::toString).toArray(String[]::new);
+    }
+
+    @Override
+    public boolean isSearchingForWriter() {
+        synchronized (lock) {
+            return searching;
+        }
+    }
+
+    @Override
+    public long getFailoverCount() {
+        return failovers.get();
+    }
+
+    @Override
+    public long getLastFailoverDurationMs() {
+        return lastFailoverMs;
+    }
+
+    @Override
+    public String getLastFailoverOutcome() {
+        return lastFailoverOutcome;
+    }
+
+    @Override
+    public String[] getHostHealth() {
+        return health.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).sorted().toArray(String[]::new);
+    }
+
+    @Override
+    public int getConnections() {
+        return connections.get();
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterMonitor[" + key + ", writer=" + getWriter() + "]";
+    }
+}

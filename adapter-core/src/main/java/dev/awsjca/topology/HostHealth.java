@@ -1,0 +1,63 @@
+package dev.awsjca.topology;
+
+/**
+ * What the adapter knows of one host's health, from probes and from the connections using it. Read by
+ * JMX and (later) reader selection; written by the host monitors and the cluster monitor.
+ */
+public final class HostHealth {
+
+    /** What a host is to the adapter now. */
+    public enum State { UP, SUSPECT, DOWN }
+
+    private volatile State state = State.UP;
+    private volatile long lastLatencyNanos = -1;
+    private volatile int consecutiveFailures;
+    private volatile long lastChangeMillis = System.currentTimeMillis();
+
+    public State state() {
+        return state;
+    }
+
+    /** The round trip of the last successful probe, or -1 before the first. */
+    public long lastLatencyNanos() {
+        return lastLatencyNanos;
+    }
+
+    public int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    public synchronized void probeSucceeded(long latencyNanos) {
+        lastLatencyNanos = latencyNanos;
+        consecutiveFailures = 0;
+        setState(State.UP);
+    }
+
+    /** A failed probe; the host is DOWN once {@code failuresToDown} failed in a row. Returns the new state. */
+    public synchronized State probeFailed(int failuresToDown) {
+        consecutiveFailures++;
+        setState(consecutiveFailures >= failuresToDown ? State.DOWN : State.SUSPECT);
+        return state;
+    }
+
+    public synchronized void markDown() {
+        setState(State.DOWN);
+    }
+
+    private void setState(State next) {
+        if (next != state) {
+            state = next;
+            lastChangeMillis = System.currentTimeMillis();
+        }
+    }
+
+    public long lastChangeMillis() {
+        return lastChangeMillis;
+    }
+
+    @Override
+    public String toString() {
+        return state + (lastLatencyNanos < 0 ? "" : String.format(" %.2f ms", lastLatencyNanos / 1e6))
+                + (consecutiveFailures == 0 ? "" : ", " + consecutiveFailures + " failed probes");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.awsjca.topology;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RDS Multi-AZ DB clusters for PostgreSQL: {@code rds_tools.show_topology()} lists every instance with its
+ * endpoint; a reader names its writer through {@code multi_az_db_cluster_source_dbi_resource_id()}, the
+ * writer itself returns no row there.
+ */
+public final class RdsMultiAzPostgresDialect implements Dialect {
+
+    private static final String TOPOLOGY = "SELECT id, endpoint, port FROM rds_tools.show_topology('aws-advanced-jca')";
+    private static final String WRITER_ID = "SELECT multi_az_db_cluster_source_dbi_resource_id"
+            + " FROM rds_tools.multi_az_db_cluster_source_dbi_resource_id()";
+    private static final String OWN_ID = "SELECT dbi_resource_id FROM rds_tools.dbi_resource_id()";
+
+    @Override
+    public String code() {
+        return "rds-multi-az-postgresql";
+    }
+
+    @Override
+    public boolean matches(Connection connection) throws SQLException {
+        return Dialect.queryBoolean(connection,
+                "SELECT pg_catalog.to_regproc('rds_tools.multi_az_db_cluster_source_dbi_resource_id') IS NOT NULL");
+    }
+
+    @Override
+    public String instanceId(Connection connection) throws SQLException {
+        String endpoint = firstString(connection, "SELECT endpoint FROM rds_tools.show_topology('aws-advanced-jca')"
+                + " WHERE id = (" + OWN_ID + ")");
+        return endpoint == null ? null : endpoint.contains(".") ? endpoint.substring(0, endpoint.indexOf('.')) : endpoint;
+    }
+
+    @Override
+    public boolean discoversHosts() {
+        return true;
+    }
+
+    @Override
+    public List<HostSpec> topology(Connection connection, TopologyEndpoints endpoints) throws SQLException {
+        String writerId = firstString(connection, WRITER_ID);
+        if (writerId == null) {
+            writerId = firstString(connection, OWN_ID); // no row: this node is the writer
+        }
+        List<HostSpec> hosts = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(TOPOLOGY)) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                String endpoint = rs.getString(2);
+                String instance = endpoint.contains(".") ? endpoint.substring(0, endpoint.indexOf('.')) : endpoint;
+                hosts.add(new HostSpec(endpoint, rs.getInt(3), id.equals(writerId) ? HostRole.WRITER : HostRole.READER, instance));
+            }
+        }
+        return hosts;
+    }
+
+    private static String firstString(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}

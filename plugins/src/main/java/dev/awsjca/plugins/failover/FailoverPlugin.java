@@ -1,0 +1,434 @@
+package dev.awsjca.plugins.failover;
+
+import dev.awsjca.config.ConfigurationException;
+import dev.awsjca.config.HostPattern;
+import dev.awsjca.jdbc.ConnectionWrapper;
+import dev.awsjca.jdbc.FailoverFailedSQLException;
+import dev.awsjca.jdbc.FailoverSuccessSQLException;
+import dev.awsjca.jdbc.SqlFailures;
+import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
+import dev.awsjca.jdbc.WrapperSupport;
+import dev.awsjca.pipeline.ConnectChain;
+import dev.awsjca.pipeline.ConnectRequest;
+import dev.awsjca.pipeline.ConnectionPlugin;
+import dev.awsjca.pipeline.HostConnection;
+import dev.awsjca.pipeline.JdbcCall;
+import dev.awsjca.pipeline.JdbcChain;
+import dev.awsjca.pipeline.JdbcMethod;
+import dev.awsjca.pipeline.JdbcMethods;
+import dev.awsjca.pipeline.PluginContext;
+import dev.awsjca.topology.AuroraPostgresDialect;
+import dev.awsjca.topology.ClusterMonitor;
+import dev.awsjca.topology.Dialect;
+import dev.awsjca.topology.Dialects;
+import dev.awsjca.topology.HostRole;
+import dev.awsjca.topology.HostSpec;
+import dev.awsjca.topology.Topology;
+import dev.awsjca.topology.TopologyEndpoints;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Moves a connection to the new writer (or a reader, by mode) when its node is lost, and tells the
+ * application exactly what became of the work in flight: 08S02 only when it provably did not take effect,
+ * 08007 when a transaction was lost or a write's outcome is unknown, and a commit's real outcome when
+ * the new writer can tell.
+ */
+final class FailoverPlugin implements ConnectionPlugin {
+
+    private static final System.Logger LOG = System.getLogger(FailoverPlugin.class.getName());
+
+    /** The cluster monitor's own connections give up fast: they must never hang a failover. */
+    static final Map<String, String> PROBE_PROPERTIES = Map.of("connectTimeout", "2", "socketTimeout", "3",
+            "loginTimeout", "3", "ApplicationName", "aws-advanced-jca topology monitor");
+    private static final long RECONNECT_PAUSE_MS = 20;
+
+    private final PluginContext context;
+    private final FailoverSettings settings;
+    private final SessionState session = new SessionState();
+    private ClusterMonitor monitor;
+    private volatile boolean stale;
+    private boolean closedByApplication;
+    private boolean failedForGood;
+    private boolean mayHaveWritten;
+    private Long txid; // of the open transaction, once it wrote
+
+    FailoverPlugin(PluginContext context, FailoverSettings settings) {
+        this.context = context;
+        this.settings = settings;
+    }
+
+    @Override
+    public Set<JdbcMethod> subscribedMethods() {
+        return JdbcMethods.ALL;
+    }
+
+    // ---- connect: join the cluster, and land where the mode says
+
+    @Override
+    public HostConnection connect(ConnectRequest request, ConnectChain next) throws SQLException {
+        HostConnection first = next.connect(request);
+        if (!request.initial()) {
+            return first;
+        }
+        try {
+            return joinCluster(first);
+        } catch (ConfigurationException e) {
+            abort(first.connection());
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
+        } catch (SQLException | RuntimeException e) {
+            abort(first.connection());
+            throw e;
+        }
+    }
+
+    private HostConnection joinCluster(HostConnection first) throws SQLException {
+        Connection connection = first.connection();
+        Dialect dialect = settings.dialect() != null ? Dialects.byCode(settings.dialect()) : Dialects.detect(connection);
+        HostPattern pattern = dialect instanceof AuroraPostgresDialect ? settings.requirePattern(dialect.code())
+                : settings.instancePattern();
+        List<HostSpec> urlHosts = context.config().hosts();
+        TopologyEndpoints endpoints = new TopologyEndpoints(pattern, urlHosts);
+        String key = dialect.code() + "@" + (pattern != null ? pattern.toString()
+                : urlHosts.stream().map(HostSpec::endpoint).sorted().collect(Collectors.joining(",")));
+        PluginContext probeContext = context;
+        monitor = context.clusters().acquire(key, () -> new ClusterMonitor(key, dialect, endpoints,
+                host -> probeContext.connect(host, PROBE_PROPERTIES), settings.topologyRefreshMs()));
+        context.joinCluster(monitor);
+
+        Topology topology = monitor.topology();
+        if (topology.writer().isEmpty()) {
+            topology = monitor.refreshFrom(connection, first.host());
+        }
+        HostSpec here = locate(connection, first.host(), topology, dialect);
+        HostSpec target = here;
+        if (settings.mode() == FailoverMode.STRICT_WRITER && here.role() != HostRole.WRITER) {
+            target = topology.writer().orElse(null);
+            if (target == null) {
+                target = awaitWriter(null, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()));
+            }
+            if (target == null) {
+                throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
+                        + settings.timeoutMs(), null);
+            }
+        }
+        if (target.endpoint().equals(first.host().endpoint())) {
+            return new HostConnection(connection, target);
+        }
+        // a cluster endpoint, or a node that is not the writer: go to the instance endpoint itself
+        Connection moved = context.connect(target);
+        abort(connection);
+        return new HostConnection(moved, target);
+    }
+
+    private static HostSpec locate(Connection c, HostSpec connectedTo, Topology topology, Dialect dialect) throws SQLException {
+        String id = dialect.instanceId(c);
+        for (HostSpec h : topology.hosts()) {
+            if (id != null ? id.equals(h.instanceId()) : h.endpoint().equals(connectedTo.endpoint())) {
+                return h;
+            }
+        }
+        return connectedTo.withRole(dialect.isWriter(c) ? HostRole.WRITER : HostRole.READER);
+    }
+
+    @Override
+    public void topologyChanged(Topology topology) {
+        HostSpec here = context.currentHost();
+        if (settings.mode() == FailoverMode.STRICT_WRITER && here != null && topology.writer().isPresent()
+                && !topology.writer().get().endpoint().equals(here.endpoint())) {
+            stale = true; // the next use moves, instead of waiting for this node's timeout
+        }
+    }
+
+    // ---- calls
+
+    @Override
+    public <T> T execute(JdbcCall<T> call, JdbcChain next) throws SQLException {
+        JdbcMethod method = call.method();
+        if (method == JdbcMethod.CONNECTION_CLOSE || method == JdbcMethod.CONNECTION_ABORT) {
+            closedByApplication = true;
+            return next.proceed(call);
+        }
+        if (closedByApplication || failedForGood) {
+            return next.proceed(call); // pgjdbc says it is closed; nothing reopens it
+        }
+        boolean inTransaction = !session.autoCommit();
+        if (stale && onCurrentConnection(call) && sendsToServer(call)) {
+            if (inTransaction) {
+                SQLException outcome = failOver(call, null, true, null); // the transaction is on the old writer: lost
+                if (outcome == null) {
+                    return null;
+                }
+                throw outcome;
+            }
+            if (call.wrapper() instanceof ConnectionWrapper) {
+                moveQuietly(); // nothing sent yet: move, then run the call on the new writer
+            } else {
+                throw failOver(call, null, false, null); // a statement of the old session: 08S02, re-run it
+            }
+        }
+        Long txid = this.txid;
+        try {
+            T result = next.proceed(call);
+            afterSuccess(call, inTransaction);
+            return result;
+        } catch (SQLException e) {
+            if (!onCurrentConnection(call)) {
+                throw staleObject(e);
+            }
+            if (!needsFailover(e)) {
+                throw e;
+            }
+            SQLException outcome = failOver(call, e, inTransaction, txid);
+            if (outcome == null) {
+                return null; // commit resolved as committed, or a rollback of a transaction that died anyway
+            }
+            throw outcome;
+        }
+    }
+
+    private void afterSuccess(JdbcCall<?> call, boolean inTransaction) {
+        JdbcMethod m = call.method();
+        if (SessionState.isSetter(m)) {
+            session.record(call);
+            if (m == JdbcMethod.CONNECTION_SET_AUTO_COMMIT) {
+                transactionEnded();
+            }
+        } else if (m == JdbcMethod.CONNECTION_COMMIT || m == JdbcMethod.CONNECTION_ROLLBACK) {
+            transactionEnded();
+        } else if (inTransaction && !mayHaveWritten && m.methodName().startsWith("execute") && !StatementKind.isReadOnly(call)) {
+            mayHaveWritten = true;
+            // the adapter's one extra round trip, once per transaction that writes: with the id, a commit
+            // whose reply is lost is answered from the new writer instead of "unknown"
+            txid = currentTxid();
+        }
+    }
+
+    private void transactionEnded() {
+        mayHaveWritten = false;
+        txid = null;
+    }
+
+    private static boolean sendsToServer(JdbcCall<?> call) {
+        return call.wrapper() instanceof ConnectionWrapper || call.method().methodName().startsWith("execute");
+    }
+
+    private boolean onCurrentConnection(JdbcCall<?> call) {
+        return !(call.wrapper() instanceof WrapperSupport w) || w.physicalConnection() == context.currentConnection();
+    }
+
+    private boolean needsFailover(SQLException e) throws SQLException {
+        if (SqlFailures.isConnectionFailure(e)) {
+            return true;
+        }
+        // a writer demoted under us answers writes with 25006; the application's own read-only does too
+        return SqlFailures.isReadOnlyViolation(e) && settings.mode() == FailoverMode.STRICT_WRITER && !session.readOnly()
+                && !monitor.dialect().isWriter(context.currentConnection());
+    }
+
+    private SQLException staleObject(SQLException cause) {
+        SQLException e = new SQLNonTransientConnectionException("This object belongs to the connection's session on a host"
+                + " it has left after a failover (now on " + context.currentHost().endpoint() + "): create a new statement",
+                "08003", cause);
+        return e;
+    }
+
+    private Long currentTxid() {
+        try (Statement s = context.currentConnection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_catalog.txid_current_if_assigned()")) {
+            rs.next();
+            long id = rs.getLong(1);
+            return rs.wasNull() ? null : id;
+        } catch (SQLException e) {
+            return null; // the commit will fail the same way and be reported as unknown
+        }
+    }
+
+    // ---- failover
+
+    /**
+     * Moves the connection and says what the application must know: null when the call's outcome is
+     * settled (a resolved commit, a rollback), else the exception to throw.
+     */
+    private SQLException failOver(JdbcCall<?> call, SQLException cause, boolean inTransaction, Long txid) throws SQLException {
+        long start = System.nanoTime();
+        HostSpec from = context.currentHost();
+        if (!move(cause, start)) {
+            failedForGood = true;
+            return new FailoverFailedSQLException("Failover of the connection to " + from.endpoint() + " found no "
+                    + (settings.mode() == FailoverMode.STRICT_WRITER ? "writer" : "host") + " within failoverTimeoutMs="
+                    + settings.timeoutMs() + "; the connection is closed", cause);
+        }
+        String where = "failed over from " + from.endpoint() + " to " + context.currentHost().endpoint();
+        JdbcMethod m = call.method();
+        if (m == JdbcMethod.CONNECTION_COMMIT) {
+            return commitOutcome(where, txid, cause);
+        }
+        if (m == JdbcMethod.CONNECTION_ROLLBACK) {
+            transactionEnded();
+            return null; // the transaction died with its node: rolled back either way
+        }
+        transactionEnded();
+        if (inTransaction) {
+            return new TransactionStateUnknownSQLException("The connection " + where + " during a transaction, which is lost:"
+                    + " restart the transaction", cause);
+        }
+        if (cause == null || SqlFailures.isReadOnlyViolation(cause) || StatementKind.isReadOnly(call)) {
+            // never sent, refused by a demoted writer, or only read: it did not take effect
+            return new FailoverSuccessSQLException("The connection " + where + "; the statement did not take effect:"
+                    + " run it again (on a new statement)", cause);
+        }
+        return new TransactionStateUnknownSQLException("The connection " + where + " while a write was in flight; whether"
+                + " it took effect is unknown: check before running it again", cause);
+    }
+
+    private SQLException commitOutcome(String where, Long txid, SQLException cause) {
+        if (!mayHaveWritten) {
+            return null; // a transaction that wrote nothing: committed or not, nothing differs
+        }
+        transactionEnded();
+        if (cause == null) {
+            return new SQLTransactionRollbackException("The connection " + where + " before the commit was sent; the"
+                    + " transaction did not commit: run it again", "40000");
+        }
+        if (txid != null) {
+            // Only "did not commit" can be proven on the new writer. Its "committed" may belong to another
+            // transaction that got the same id after the promotion, when this one's records never reached
+            // the replica (seen in the tests: the first write after promotion). "aborted", "in progress"
+            // and "in the future" all mean this transaction did not commit there.
+            String status = txidStatus(txid);
+            if (status != null && !"committed".equals(status)) {
+                LOG.log(Level.INFO, "commit whose reply was lost: not committed (txid {0} is {1} on the new writer)", txid, status);
+                return new SQLTransactionRollbackException("The connection " + where + " during commit; the new writer shows"
+                        + " the transaction did not commit: run it again", "40000", cause);
+            }
+        }
+        return new TransactionStateUnknownSQLException("The connection " + where + " during commit; whether the"
+                + " transaction committed is unknown", cause);
+    }
+
+    /** {@code committed}, {@code aborted}, {@code in progress}, or null when the writer cannot tell. */
+    private String txidStatus(long txid) {
+        try (PreparedStatement ps = context.currentConnection().prepareStatement("SELECT pg_catalog.txid_status(?)")) {
+            ps.setLong(1, txid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            // 22023 "in the future": the new writer never saw this transaction, so it did not commit there
+            return "22023".equals(e.getSQLState()) ? "in the future" : null;
+        }
+    }
+
+    private void moveQuietly() throws SQLException {
+        long start = System.nanoTime();
+        HostSpec from = context.currentHost();
+        if (!move(null, start)) {
+            failedForGood = true;
+            throw new FailoverFailedSQLException("The connection to " + from.endpoint() + " had to move, but no writer"
+                    + " answered within failoverTimeoutMs=" + settings.timeoutMs() + "; the connection is closed", null);
+        }
+    }
+
+    /** Finds the target, connects, sets the session up, switches. False when the time ran out. */
+    private boolean move(SQLException cause, long start) throws SQLException {
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+        HostSpec failed = context.currentHost();
+        Connection old = context.currentConnection();
+        Connection fresh = null;
+        HostSpec target = null;
+        long found = 0;
+        while (fresh == null && System.nanoTime() < deadline) {
+            target = target(failed, deadline);
+            if (target == null) {
+                break;
+            }
+            found = System.nanoTime();
+            try {
+                fresh = context.connect(target);
+                if (settings.mode() == FailoverMode.STRICT_WRITER && !monitor.dialect().isWriter(fresh)) {
+                    abort(fresh); // demoted since the monitor looked: look again
+                    fresh = null;
+                    monitor.reportDown(target);
+                }
+            } catch (SQLException e) {
+                monitor.reportDown(target);
+                pause();
+            }
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (fresh == null) {
+            abort(old);
+            monitor.recordFailover(ms, false);
+            LOG.log(Level.WARNING, "failover from {0} failed after {1} ms: {2}", failed.endpoint(), ms,
+                    cause == null ? "moved by topology" : cause.getSQLState() + " " + cause.getMessage());
+            return false;
+        }
+        session.applyTo(fresh);
+        context.switchConnection(fresh, target);
+        stale = false;
+        abort(old);
+        monitor.recordFailover(ms, true);
+        LOG.log(Level.INFO, "failover from {0} to {1} in {2} ms (target found after {3} ms, connected after {4} ms); cause: {5}",
+                failed.endpoint(), target.endpoint(), ms, TimeUnit.NANOSECONDS.toMillis(found - start),
+                ms - TimeUnit.NANOSECONDS.toMillis(found - start), cause == null ? "topology changed" : cause.getSQLState());
+        return true;
+    }
+
+    private HostSpec target(HostSpec failed, long deadline) throws SQLException {
+        if (settings.mode() != FailoverMode.STRICT_WRITER) {
+            List<HostSpec> readers = monitor.topology().readers().stream()
+                    .filter(h -> !h.endpoint().equals(failed.endpoint()))
+                    .filter(h -> monitor.health(h).state() != dev.awsjca.topology.HostHealth.State.DOWN)
+                    .toList();
+            if (!readers.isEmpty()) {
+                return readers.get(ThreadLocalRandom.current().nextInt(readers.size()));
+            }
+            if (settings.mode() == FailoverMode.STRICT_READER) {
+                pause();
+                return System.nanoTime() < deadline ? target(failed, deadline) : null;
+            }
+        }
+        return awaitWriter(failed, deadline);
+    }
+
+    private HostSpec awaitWriter(HostSpec failed, long deadline) throws SQLException {
+        try {
+            return monitor.awaitWriter(failed, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the new writer", "08001", e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RECONNECT_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void abort(Connection c) {
+        if (c != null) {
+            try {
+                c.abort(Runnable::run); // closes the socket now: a close() could wait on a dead peer
+            } catch (SQLException | RuntimeException ignored) {
+                // it is being thrown away
+            }
+        }
+    }
+}

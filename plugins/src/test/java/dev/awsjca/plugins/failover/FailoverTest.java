@@ -1,0 +1,388 @@
+package dev.awsjca.plugins.failover;
+
+import dev.awsjca.jdbc.ConnectionWrapper;
+import dev.awsjca.jdbc.FailoverFailedSQLException;
+import dev.awsjca.jdbc.FailoverSuccessSQLException;
+import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
+import dev.awsjca.testkit.PgCluster;
+import dev.awsjca.testkit.PgNode;
+import dev.awsjca.testkit.TestDatabase;
+import dev.awsjca.testkit.WithPgCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.Statement;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Crashes, promotions and lost replies on a real three-node cluster, and what the application sees.
+ * Each test starts from a healthy cluster (the old writer rejoins as a replica afterwards).
+ */
+@WithPgCluster(replicas = 2, shared = false)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class FailoverTest {
+
+    private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "failover-test");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final PgCluster cluster;
+    private final TestDatabase db;
+
+    FailoverTest(PgCluster cluster, TestDatabase db) {
+        this.cluster = cluster;
+        this.db = db;
+    }
+
+    @AfterAll
+    static void stopBackground() {
+        BACKGROUND.shutdownNow();
+    }
+
+    @BeforeEach
+    void healthyClusterAndTable() throws Exception {
+        cluster.healAll();
+        for (PgNode node : cluster.nodes()) {
+            if (!node.isRunning()) {
+                cluster.rejoin(node);
+            }
+        }
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS item (id int PRIMARY KEY, note text)");
+            s.execute("TRUNCATE item");
+        }
+    }
+
+    String url(PgNode node, String extra) {
+        return "jdbc:aws-wrapper:postgresql://" + node.host() + ":" + node.port() + "/" + db.name()
+                + "?plugins=failover&failoverTimeoutMs=20000&connectTimeout=2&socketTimeout=20"
+                + "&clusterInstanceHostPattern=" + URLEncoder.encode(cluster.instanceHostPattern(), StandardCharsets.UTF_8) + extra;
+    }
+
+    Connection connectToWriter(String extra) throws SQLException {
+        return DriverManager.getConnection(url(cluster.writer(), extra), db.user(), db.password());
+    }
+
+    static String host(Connection c) throws SQLException {
+        return c.unwrap(ConnectionWrapper.class).pipeline().currentHost().host();
+    }
+
+    static boolean onWriter(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT NOT pg_is_in_recovery()")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    int count(String where) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url(cluster.writer(), ""), db.user(), db.password());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM item WHERE " + where)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Runs the statement in the background, fails the writer over while it runs, returns what it threw. */
+    Throwable failOverDuring(Connection c, String sql, Runnable fault) throws Exception {
+        Future<Throwable> running = BACKGROUND.submit(() -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        Thread.sleep(400);
+        fault.run();
+        return running.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void readInFlightGetsFailoverSuccessAndTheConnectionWorksOnTheNewWriter() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            String oldWriter = host(c);
+            Throwable t = failOverDuring(c, "SELECT pg_sleep(3)", cluster::failover);
+            assertInstanceOf(FailoverSuccessSQLException.class, t);
+            assertEquals("08S02", ((SQLException) t).getSQLState());
+            assertNotEquals(oldWriter, host(c));
+            assertTrue(onWriter(c));
+            assertEquals(cluster.writer().host(), host(c));
+        }
+    }
+
+    @Test
+    void writeInFlightIsNeverReportedAsSafeToRerun() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            Throwable t = failOverDuring(c, "INSERT INTO item SELECT 1, 'slow' FROM pg_sleep(3)", cluster::failover);
+            assertInstanceOf(TransactionStateUnknownSQLException.class, t);
+            assertEquals("08007", ((SQLException) t).getSQLState());
+            assertTrue(onWriter(c));
+        }
+    }
+
+    @Test
+    void aCommittedWriteWhoseReplyIsLostIsNotReportedAsSafeToRerun() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            PgNode writer = cluster.writer();
+            cluster.swallowReplies(writer);
+            Future<Throwable> insert = BACKGROUND.submit(() -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO item VALUES (7, 'reply lost')");
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Thread.sleep(500); // the insert commits on the writer (and its synchronous replica); its reply is dropped
+            cluster.failover();
+            Throwable t = insert.get(60, TimeUnit.SECONDS);
+            assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
+            assertEquals("08007", ((SQLException) t).getSQLState());
+            assertTrue(onWriter(c));
+        }
+        assertEquals(1, count("id = 7"), "committed once: an application that re-ran on 08S02 would have written it twice");
+    }
+
+    @Test
+    void transactionLostInAFailoverGets08007AndTheNextTransactionCommits() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO item VALUES (1, 'lost with the writer')");
+            }
+            cluster.failover();
+            SQLException e = assertThrows(SQLException.class, () -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO item VALUES (2, 'same transaction')");
+                }
+            });
+            assertEquals("08007", e.getSQLState(), e.toString());
+            assertFalse(c.getAutoCommit(), "session state restored on the new writer");
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO item VALUES (3, 'next transaction')");
+            }
+            c.commit();
+        }
+        assertEquals(0, count("id IN (1, 2)"));
+        assertEquals(1, count("id = 3"));
+    }
+
+    @Test
+    void resultSetIterationInATransactionGets08007() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            c.setAutoCommit(false);
+            Statement s = c.createStatement();
+            s.setFetchSize(10);
+            ResultSet rs = s.executeQuery("SELECT g, pg_sleep(0.01) FROM generate_series(1, 2000) g");
+            rs.next();
+            cluster.failover();
+            SQLException e = assertThrows(SQLException.class, () -> {
+                while (rs.next()) {
+                    rs.getInt(1);
+                }
+            });
+            assertTrue(e.getSQLState().equals("08007") || e.getSQLState().equals("08003"), e.toString());
+            c.rollback();
+            assertTrue(onWriter(c));
+        }
+    }
+
+    @Test
+    void idleConnectionMovesOnItsNextUse() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            String before = host(c);
+            cluster.failover();
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT 1").close();
+            } catch (FailoverSuccessSQLException e) {
+                assertEquals("08S02", e.getSQLState()); // the idle session died under it: re-run
+            }
+            assertNotEquals(before, host(c));
+            assertTrue(onWriter(c));
+        }
+    }
+
+    @Test
+    void aCommitWhoseReplyIsLostIsNeverReportedRolledBack() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO item VALUES (10, 'committed, reply lost')");
+            }
+            PgNode writer = cluster.writer();
+            cluster.swallowReplies(writer);
+            Future<Throwable> commit = BACKGROUND.submit(() -> {
+                try {
+                    c.commit();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Thread.sleep(500);
+            cluster.failover();
+            Throwable t = commit.get(60, TimeUnit.SECONDS);
+            // the new writer's "committed" cannot be told from a reused transaction id: unknown, never "rolled back"
+            assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
+        }
+        assertEquals(1, count("id = 10"));
+    }
+
+    @Test
+    void aCommitThatNeverReachedTheWriterIsReportedRolledBack() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO item VALUES (11, 'never committed')");
+            }
+            PgNode writer = cluster.writer();
+            cluster.blackhole(writer);
+            Future<Throwable> commit = BACKGROUND.submit(() -> {
+                try {
+                    c.commit();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Thread.sleep(500);
+            cluster.failover();
+            Throwable t = commit.get(60, TimeUnit.SECONDS);
+            // the held COMMIT dies with the old writer's socket; the new writer never saw it commit
+            assertInstanceOf(SQLException.class, t, String.valueOf(t));
+            String state = ((SQLException) t).getSQLState();
+            assertTrue(t instanceof SQLTransactionRollbackException || state.equals("08007"), t.toString());
+        }
+        assertEquals(0, count("id = 11"));
+    }
+
+    @Test
+    void twoFailoversInARow() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            for (int round = 0; round < 2; round++) {
+                PgNode old = cluster.writer();
+                cluster.failover();
+                try (Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO item VALUES (" + (20 + round) + ", 'after failover')");
+                } catch (FailoverSuccessSQLException | TransactionStateUnknownSQLException e) {
+                    if (count("id = " + (20 + round)) == 0) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("INSERT INTO item VALUES (" + (20 + round) + ", 'after failover')");
+                        }
+                    }
+                }
+                assertEquals(cluster.writer().host(), host(c));
+                cluster.rejoin(old);
+            }
+        }
+        assertEquals(2, count("id IN (20, 21)"));
+    }
+
+    @Test
+    void aClosedConnectionStaysClosed() throws Exception {
+        Connection c = connectToWriter("");
+        c.close();
+        cluster.failover();
+        assertFalse(c.isValid(1));
+        assertTrue(c.isClosed());
+        assertThrows(SQLException.class, c::createStatement);
+    }
+
+    @Test
+    void otherConnectionsLearnTheNewWriterAndMoveWithoutAnError() throws Exception {
+        try (Connection a = connectToWriter(""); Connection b = connectToWriter("")) {
+            cluster.failover();
+            try (Statement s = a.createStatement()) {
+                s.executeQuery("SELECT 1").close();
+            } catch (FailoverSuccessSQLException expected) {
+                // a finds out first
+            }
+            String writer = cluster.writer().host();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            // b never saw an error: its next call on the Connection moves it before anything is sent
+            try (Statement s = b.createStatement(); ResultSet rs = s.executeQuery("SELECT NOT pg_is_in_recovery()")) {
+                rs.next();
+                assertTrue(rs.getBoolean(1));
+            }
+            assertEquals(writer, host(b));
+            assertTrue(System.nanoTime() < deadline);
+        }
+    }
+
+    @Test
+    void demotedWriterIsLeftOnWritesButTheApplicationsOwnReadOnlyIsNot() throws Exception {
+        try (Connection c = connectToWriter(""); Connection ro = connectToWriter("")) {
+            ro.setReadOnly(true);
+            ro.setAutoCommit(false);
+            SQLException own = assertThrows(SQLException.class, () -> {
+                try (Statement s = ro.createStatement()) {
+                    s.execute("INSERT INTO item VALUES (30, 'read-only')");
+                }
+            });
+            assertEquals("25006", own.getSQLState(), "the application's read-only is its own business");
+            ro.rollback();
+        }
+        try (Connection c = connectToWriter("")) {
+            PgNode old = cluster.writer();
+            Statement before = c.createStatement();
+            cluster.switchover();
+            // refused by the demoted writer (25006), or stopped before it was sent: either way it did not happen
+            SQLException e = assertThrows(SQLException.class, () -> before.execute("INSERT INTO item VALUES (31, 'refused')"));
+            assertEquals("08S02", e.getSQLState(), e.toString());
+            assertNotEquals(old.host(), host(c));
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO item VALUES (31, 'on the new writer')");
+            }
+        }
+        assertEquals(1, count("id = 31"));
+    }
+
+    @Test
+    void jmxShowsTheClusterAndItsFailovers() throws Exception {
+        try (Connection c = connectToWriter("")) {
+            cluster.failover();
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT 1").close();
+            } catch (FailoverSuccessSQLException expected) {
+                // moved
+            }
+            ObjectName name = ManagementFactory.getPlatformMBeanServer()
+                    .queryNames(new ObjectName("dev.awsjca:type=Cluster,*"), null).iterator().next();
+            var server = ManagementFactory.getPlatformMBeanServer();
+            assertEquals(cluster.writer().host() + ":" + cluster.writer().port(), server.getAttribute(name, "Writer"));
+            assertTrue((Long) server.getAttribute(name, "FailoverCount") >= 1);
+            assertTrue(((String[]) server.getAttribute(name, "Topology")).length >= 1);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
