@@ -84,7 +84,7 @@ public final class IamTokenLdapServer implements AutoCloseable {
         this.credentials = b.credentials;
         this.clock = b.clock;
         this.verifier = new IamTokenVerifier(b.region, b.credentials, b.clock, b.allowedSkew);
-        LDAPListenerConfig config = new LDAPListenerConfig(0, new BindOnlyHandler());
+        LDAPListenerConfig config = new LDAPListenerConfig(b.port, new BindOnlyHandler());
         config.setListenAddress(InetAddress.getByName(LISTEN_ADDRESS));
         config.setUseTCPNoDelay(true);
         this.listener = new LDAPListener(config);
@@ -288,8 +288,18 @@ public final class IamTokenLdapServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration allowedSkew = Duration.ofMinutes(1);
         private Set<RdsEndpoint> defaultEndpoints = Set.of();
+        private int port;
 
         private Builder() {
+        }
+
+        /** A fixed port (default 0: a free one, what tests should use; PostgreSQL learns it from pgHbaLine). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535: " + port);
+            }
+            this.port = port;
+            return this;
         }
 
         public Builder region(String region) {
@@ -320,14 +330,15 @@ public final class IamTokenLdapServer implements AutoCloseable {
             return this;
         }
 
-        /** Starts listening on a free port of 127.0.0.1. */
+        /** Starts listening on 127.0.0.1. */
         public IamTokenLdapServer start() {
             try {
                 IamTokenLdapServer server = new IamTokenLdapServer(this);
                 server.acceptEndpoints(defaultEndpoints);
                 return server;
             } catch (IOException e) {
-                throw new UncheckedIOException("the IAM token LDAP server could not listen on " + LISTEN_ADDRESS, e);
+                throw new UncheckedIOException("the IAM token LDAP server could not listen on " + LISTEN_ADDRESS + ":" + port
+                        + ": " + e.getMessage(), e);
             }
         }
     }

@@ -71,7 +71,7 @@ public final class LocalSecretsManager implements AutoCloseable {
         this.operations = new SecretsManagerOperations(store);
         this.verifier = new SigV4HeaderVerifier(SERVICE, b.region, b.credentials, b.clock, b.allowedSkew);
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        this.server = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(loopback, b.port), 0);
         int instance = INSTANCES.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
@@ -259,8 +259,21 @@ public final class LocalSecretsManager implements AutoCloseable {
         private String accountId = "123456789012";
         private Clock clock = Clock.systemUTC();
         private Duration allowedSkew = SigV4HeaderVerifier.DEFAULT_ALLOWED_SKEW;
+        private int port;
 
         private Builder() {
+        }
+
+        /**
+         * A fixed port, for a client in another JVM that must be configured before the endpoint starts
+         * (an application server); default 0: a free port, which is what tests in this JVM should use.
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535: " + port);
+            }
+            this.port = port;
+            return this;
         }
 
         public Builder region(String region) {
@@ -290,12 +303,13 @@ public final class LocalSecretsManager implements AutoCloseable {
             return this;
         }
 
-        /** Starts the endpoint on a free loopback port. */
+        /** Starts the endpoint on the loopback address. */
         public LocalSecretsManager start() {
             try {
                 return new LocalSecretsManager(this);
             } catch (IOException e) {
-                throw new UncheckedIOException("the local Secrets Manager could not listen on a loopback port", e);
+                throw new UncheckedIOException("the local Secrets Manager could not listen on "
+                        + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port + ": " + e.getMessage(), e);
             }
         }
     }
