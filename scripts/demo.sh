@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
+# The main job: builds the adapter, starts a local PostgreSQL from the testkit, runs work through the
+# wrapper driver and prints what the plugin pipeline did. Cleans up after itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-postgresql.sh
-mvn -B -q -DskipTests install
-echo "The demo arrives with the wrapper driver."
+scripts/ensure-postgresql.sh >/dev/null
+echo "Building (mvn install -DskipTests)..."
+mvn -B -q -Dstyle.color=never -DskipTests install
+mvn -B -q -Dstyle.color=never -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath -Dmdep.includeScope=runtime
+cp=$(cat benchmarks/target/runtime.classpath)
+exec java -cp "benchmarks/target/classes:$cp" dev.awsjca.demo.Demo "$@"

@@ -52,7 +52,12 @@ public final class PropertyType<T> {
     }
 
     public static PropertyType<String> text() {
-        return new PropertyType<>("any text", List.of(), s -> s);
+        return text("any text");
+    }
+
+    /** Text checked elsewhere (the URL's own parser), described as given. */
+    public static PropertyType<String> text(String expected) {
+        return new PropertyType<>(expected, List.of(), s -> s);
     }
 
     public static PropertyType<Long> millis(long min) {

@@ -19,12 +19,12 @@ public final class WrapperProperties {
     private static final List<Property<?>> ALL_PROPERTIES = new ArrayList<>();
 
     // ---- core
-    public static final Property<String> URL = declare("url", PropertyType.text(), null, "core", false,
+    public static final Property<String> URL = declare("url", PropertyType.text("a JDBC URL, see URLs"), null, "core", false,
             "The JDBC URL: jdbc:aws-wrapper:postgresql://host[:port][,host2[:port]...]/database?prop=value&... "
                     + "(jdbc:postgresql:// is accepted too). Set on a DataSource or the resource adapter.");
-    public static final Property<String> USER = declare("user", PropertyType.text(), null, "core", false,
+    public static final Property<String> USER = declare("user", PropertyType.text("a user name"), null, "core", false,
             "The database user. Absent when the iam or secretsManager plugin supplies it.");
-    public static final Property<String> PASSWORD = declare("password", PropertyType.text(), null, "core", true,
+    public static final Property<String> PASSWORD = declare("password", PropertyType.text("any text"), null, "core", true,
             "The database password. Never logged or shown.");
     public static final Property<List<String>> PLUGINS = declare("plugins",
             PropertyType.pluginCodes(code -> PluginRegistry.installed().factory(code) != null,
@@ -62,7 +62,7 @@ public final class WrapperProperties {
     // ---- IAM
     public static final Property<String> IAM_REGION = declare("iamRegion", PropertyType.region(), null, "iam", false,
             "Region the token is signed for. Default: the region in the host name, else the AWS SDK's region chain.");
-    public static final Property<String> IAM_HOST = declare("iamHost", PropertyType.text(), null, "iam", false,
+    public static final Property<String> IAM_HOST = declare("iamHost", PropertyType.text("a host name"), null, "iam", false,
             "Host name to sign instead of the host connected to.");
     public static final Property<Integer> IAM_PORT = declare("iamPort", PropertyType.port(), null, "iam", false,
             "Port to sign instead of the port connected to.");
@@ -70,7 +70,7 @@ public final class WrapperProperties {
             "900", "iam", false, "How long a token is used (RDS accepts a token for 15 minutes).");
 
     // ---- Secrets Manager
-    public static final Property<String> SECRET_ID = declare("secretId", PropertyType.text(), null, "secretsManager",
+    public static final Property<String> SECRET_ID = declare("secretId", PropertyType.text("a secret name or ARN"), null, "secretsManager",
             false, "Name or ARN of the secret holding username and password.");
     public static final Property<String> REGION = declare("region", PropertyType.region(), null, "secretsManager", false,
             "Region of the secret. Default: the region in the ARN, else the AWS SDK's region chain.");

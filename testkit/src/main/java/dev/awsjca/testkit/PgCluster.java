@@ -555,6 +555,8 @@ public final class PgCluster implements AutoCloseable {
             repoint(follower, promoted);
         }
         awaitWritable(promoted);
+        // done when every node follows the new writer, so every node reports the same topology
+        awaitStreaming(promoted, followers);
         followTopology();
         return promoted;
     }

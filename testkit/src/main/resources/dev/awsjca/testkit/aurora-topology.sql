@@ -11,7 +11,7 @@ CREATE OR REPLACE FUNCTION aurora_version() RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT '15.0.testkit' $$;
 
 -- Same columns as Aurora's (see its documentation); values that have no meaning here are NULL or 0.
--- On the writer: itself (session_id MASTER_SESSION_ID) and each streaming replica, named by the
+-- On the writer: itself (session_id MASTER_SESSION_ID) and each connected replica, named by the
 -- application_name of its primary_conninfo. On a replica: whatever the writer it streams from reports, so
 -- every node tells the same topology; when that writer cannot be reached (crashed, failover under way)
 -- the replica reports only itself, with no writer, as an Aurora reader does in the middle of a failover.
@@ -44,8 +44,7 @@ BEGIN
                0::bigint, false, 0, NULL::timestamptz, now(), r.backend_xmin::text::bigint, NULL::integer,
                coalesce((extract(epoch FROM r.replay_lag) * 1000)::real, 0::real), 0::real,
                NULL::bigint, NULL::bigint, NULL::bigint, 0::bigint, 0::bigint, 0, 0::real
-        FROM pg_stat_replication r
-        WHERE r.state = 'streaming';
+        FROM pg_stat_replication r;
         RETURN;
     END IF;
     BEGIN
