@@ -50,6 +50,8 @@ public final class LocalSecretsManager implements AutoCloseable {
     private static final String SERVICE = "secretsmanager";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Room for a connection storm's simultaneous first fetches (the JDK's default backlog is 50). */
+    private static final int BACKLOG = 256;
 
     private final String region;
     private final AwsTestCredentials credentials;
@@ -71,7 +73,7 @@ public final class LocalSecretsManager implements AutoCloseable {
         this.operations = new SecretsManagerOperations(store);
         this.verifier = new SigV4HeaderVerifier(SERVICE, b.region, b.credentials, b.clock, b.allowedSkew);
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        this.server = HttpServer.create(new InetSocketAddress(loopback, b.port), 0);
+        this.server = HttpServer.create(new InetSocketAddress(loopback, b.port), BACKLOG);
         int instance = INSTANCES.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
@@ -185,8 +187,9 @@ public final class LocalSecretsManager implements AutoCloseable {
             ReceivedRequest request = new ReceivedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body);
             String target = request.header("x-amz-target");
-            String operationName = target != null && target.startsWith(SecretsManagerOperations.TARGET_PREFIX)
-                    ? target.substring(SecretsManagerOperations.TARGET_PREFIX.length()) : String.valueOf(target);
+            String operationName = target == null ? "(no X-Amz-Target)"
+                    : target.startsWith(SecretsManagerOperations.TARGET_PREFIX)
+                            ? target.substring(SecretsManagerOperations.TARGET_PREFIX.length()) : target;
             String sentId = operations.secretIdOrNull(body);
             String secret = sentId == null ? null : store.resolveName(sentId).orElse(sentId);
             Instant arrived = clock.instant();
