@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-JVM LDAP server whose only job is to let PostgreSQL check RDS IAM auth tokens: a simple bind
@@ -77,6 +78,7 @@ public final class IamTokenLdapServer implements AutoCloseable {
     private final IamTokenVerifier verifier;
     private final Map<String, Set<RdsEndpoint>> endpointsByRealm = new ConcurrentHashMap<>();
     private final BindLog binds = new BindLog();
+    private final AtomicInteger refuseRemaining = new AtomicInteger();
     private final LDAPListener listener;
 
     private IamTokenLdapServer(Builder b) throws IOException {
@@ -149,6 +151,18 @@ public final class IamTokenLdapServer implements AutoCloseable {
         return verifier;
     }
 
+    /**
+     * The next {@code binds} logins are refused whatever their token (a transient authentication
+     * failure): shows that a client retries with a fresh token once, and gives up after that.
+     */
+    public IamTokenLdapServer refuseNextBinds(int binds) {
+        if (binds < 0) {
+            throw new IllegalArgumentException("binds must not be negative: " + binds);
+        }
+        refuseRemaining.set(binds);
+        return this;
+    }
+
     public BindLog binds() {
         return binds;
     }
@@ -207,6 +221,10 @@ public final class IamTokenLdapServer implements AutoCloseable {
         if (login == null) {
             return attempt(bindDn, null, null, new TokenVerdict(TokenCheck.BAD_BIND_DN, "the bind DN is not "
                     + BindDnScheme.PREFIX + "<user>[,ou=<realm>]," + BindDnScheme.BASE, null, null), fingerprint);
+        }
+        if (refuseRemaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            return attempt(bindDn, login.dbUser(), login.realm(), new TokenVerdict(TokenCheck.REFUSED_BY_TEST,
+                    "refused by refuseNextBinds, whatever the token", null, null), fingerprint);
         }
         Set<RdsEndpoint> endpoints = endpointsByRealm.get(login.realm());
         if (endpoints == null || endpoints.isEmpty()) {

@@ -202,8 +202,13 @@ public final class LocalSecretsManager implements AutoCloseable {
                 calls.record(new RecordedCall(arrived, operationName, secret, error.type().typeName()));
                 LOG.log(Level.DEBUG, () -> operationName + " for " + secret + " refused: " + error.type().typeName() + ": "
                         + error.getMessage());
-                exchange.getResponseHeaders().add("x-amzn-ErrorType", error.type().typeName());
-                send(exchange, error.type().httpStatus(), operations.errorBody(error));
+                sendError(exchange, error);
+            } catch (RuntimeException bug) {
+                // a defect of this endpoint, not of the client: answer as AWS does for its own failures
+                calls.record(new RecordedCall(arrived, operationName, secret, AwsErrorType.INTERNAL_SERVICE_ERROR.typeName()));
+                LOG.log(Level.WARNING, "local Secrets Manager failed on " + operationName + ": " + bug.getClass().getName());
+                sendError(exchange, new AwsServiceError(AwsErrorType.INTERNAL_SERVICE_ERROR,
+                        "The local Secrets Manager failed: " + bug.getClass().getSimpleName()));
             }
         }
     }
@@ -220,6 +225,11 @@ public final class LocalSecretsManager implements AutoCloseable {
             throw fault.get();
         }
         return operations.invoke(operation, input);
+    }
+
+    private void sendError(HttpExchange exchange, AwsServiceError error) throws IOException {
+        exchange.getResponseHeaders().add("x-amzn-ErrorType", error.type().typeName());
+        send(exchange, error.type().httpStatus(), operations.errorBody(error));
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -20,6 +20,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsUtilities;
 
 /** SDK-made tokens against the independent verifier, over real LDAP binds as PostgreSQL makes them. */
 class IamTokenLdapServerTest {
@@ -223,6 +226,33 @@ class IamTokenLdapServerTest {
         String later = SdkRdsTokens.tokenSignedAt(Instant.now().plusSeconds(2), CREDENTIALS, REGION, HOST, PORT, USER);
         assertEquals(ResultCode.SUCCESS, bind(USER, later));
         assertEquals(2, ldap.binds().distinctTokensAccepted());
+    }
+
+    @Test
+    void refuseNextBindsRefusesValidTokensThenRecovers() {
+        ldap.refuseNextBinds(2);
+        String token = sdkToken();
+        assertEquals(ResultCode.INVALID_CREDENTIALS, bind(USER, token));
+        assertEquals(ResultCode.INVALID_CREDENTIALS, bind(USER, token));
+        assertEquals(2, ldap.binds().refused(TokenCheck.REFUSED_BY_TEST));
+        assertEquals(ResultCode.SUCCESS, bind(USER, token));
+    }
+
+    @Test
+    void credentialsInstalledAsSystemPropertiesSignAcceptedTokens() {
+        String before = System.getProperty("aws.accessKeyId");
+        String secretBefore = System.getProperty("aws.secretAccessKey");
+        try (var installed = CREDENTIALS.installAsSystemProperties()) {
+            var fromChain = SystemPropertyCredentialsProvider.create().resolveCredentials();
+            assertEquals(CREDENTIALS.accessKeyId(), fromChain.accessKeyId());
+            String token = RdsUtilities.builder().region(Region.of(REGION))
+                    .credentialsProvider(SystemPropertyCredentialsProvider.create()).build()
+                    .generateAuthenticationToken(r -> r.hostname(HOST).port(PORT).username(USER));
+            assertEquals(ResultCode.SUCCESS, bind(USER, token));
+            assertFalse(installed.toString().contains(CREDENTIALS.secretAccessKey()));
+        }
+        assertEquals(before, System.getProperty("aws.accessKeyId"));
+        assertEquals(secretBefore, System.getProperty("aws.secretAccessKey"));
     }
 
     @Test
