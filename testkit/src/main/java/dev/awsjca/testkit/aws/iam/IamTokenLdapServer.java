@@ -172,9 +172,20 @@ public final class IamTokenLdapServer implements AutoCloseable {
         if (!Set.of("host", "hostssl", "hostnossl").contains(type)) {
             throw new IllegalArgumentException("the connection type must be host, hostssl or hostnossl: " + type);
         }
+        requireHbaWord("database", database);
+        requireHbaWord("role", role);
+        requireHbaWord("address", address);
         return type + " " + database + " " + role + " " + address + " ldap ldapserver=" + LISTEN_ADDRESS
                 + " ldapport=" + port() + " ldapprefix=\"" + BindDnScheme.PREFIX + "\" ldapsuffix=\""
                 + BindDnScheme.suffix(realm) + "\"";
+    }
+
+    /** pg_hba.conf splits on whitespace and treats quotes and commas specially: keep each field one plain word. */
+    private static void requireHbaWord(String what, String value) {
+        if (value == null || value.isEmpty() || !value.matches("[A-Za-z0-9_.:/+@-]+")) {
+            throw new IllegalArgumentException("the " + what + " of a pg_hba line must be one plain word (letters, digits, "
+                    + "_ . : / + @ -): '" + value + "'");
+        }
     }
 
     @Override

@@ -277,5 +277,7 @@ class IamTokenLdapServerTest {
                 + " ldapprefix=\"cn=\" ldapsuffix=\",ou=rds-iam,dc=awsjca,dc=test\"", ldap.pgHbaLine(USER, "127.0.0.0/8"));
         assertThrows(IllegalArgumentException.class, () -> ldap.pgHbaLine("local", "all", USER, "", ""));
         assertThrows(IllegalArgumentException.class, () -> ldap.pgHbaLine("host", "all", USER, "127.0.0.1/32", "a,b"));
+        assertThrows(IllegalArgumentException.class, () -> ldap.pgHbaLine("host", "all", "two words", "127.0.0.1/32", ""));
+        assertThrows(IllegalArgumentException.class, () -> ldap.pgHbaLine("host", "all", "a\"b", "127.0.0.1/32", ""));
     }
 }
