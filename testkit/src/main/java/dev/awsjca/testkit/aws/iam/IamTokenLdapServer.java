@@ -32,11 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Which host:port a token must be signed for</h2>
  * A client signs the endpoint it connects to: the instance endpoint, the cluster or reader endpoint, or
  * a proxy address in front of a node; PostgreSQL never tells the LDAP server which one was used. So the
- * accepted endpoints are configured per <em>realm</em>: each node's pg_hba line names a realm (say the
- * node's name), and {@link #acceptEndpoints(String, Collection)} says which addresses lead to that node.
- * A test moves the cluster endpoint to the new writer's realm after a failover. Lines without a realm use
- * the default realm, set with {@link #acceptEndpoints(Collection)}. A realm with no endpoints refuses
- * every token (fail closed).
+ * accepted endpoints are a set, kept per <em>realm</em>: a pg_hba line names a realm (or none, the
+ * default realm), and {@link #acceptEndpoints(String, Collection)} says which addresses lead to the
+ * servers using it. A {@link PgCluster} shares one pg_hba file among its nodes, so with it use the default
+ * realm and {@link #acceptEndpointsOf(PgCluster)} (every address of the cluster), and check which node a
+ * client signed for with {@link BindAttempt#signedFor()}; a realm per node needs a pg_hba file per node.
+ * A realm with no endpoints refuses every token (fail closed).
  *
  * <pre>{@code
  * try (IamTokenLdapServer ldap = IamTokenLdapServer.builder().region("us-east-1").credentials(creds).start()) {
@@ -154,7 +155,8 @@ public final class IamTokenLdapServer implements AutoCloseable {
 
     /**
      * A pg_hba.conf line delegating password checks for {@code role} to this server, in simple-bind
-     * mode, for logins that should be checked against the default realm's endpoints.
+     * mode, for logins that should be checked against the default realm's endpoints: {@code host all
+     * <role> <address> ldap ...}. IAM logins on RDS need TLS: prefer {@code hostssl} with the long form.
      */
     public String pgHbaLine(String role, String address) {
         return pgHbaLine("host", "all", role, address, BindDnScheme.DEFAULT_REALM);
