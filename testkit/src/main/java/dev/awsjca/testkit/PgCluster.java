@@ -66,6 +66,9 @@ public final class PgCluster implements AutoCloseable {
     private ClusterEndpoint readerEndpoint;
     private volatile PgNode writer;
     private volatile boolean closed;
+    /** When the last promotion finished, and when the new writer first committed: the failover's milestones. */
+    private Instant promotedAt;
+    private Instant writableAt;
 
     private PgCluster(ClusterSpec spec, ClusterFiles files, TlsFiles tls, List<PgNode> nodes) {
         this.spec = spec;
@@ -193,6 +196,7 @@ public final class PgCluster implements AutoCloseable {
 
             cluster = new PgCluster(spec, files, tls, nodes);
             RunningClusters.add(cluster);
+            Watchdog.watch(dir, binaries, user);
             // replicas are cold copies of the fresh writer: same system id, no pg_basebackup round trip
             List<PgNode> replicas = nodes.subList(1, nodes.size());
             parallel(replicas, replica -> {
@@ -421,8 +425,11 @@ public final class PgCluster implements AutoCloseable {
         Instant t0 = Instant.now();
         PgNode old = writer;
         old.crash();
+        Instant crashed = Instant.now();
         PgNode promoted = promoteMostAdvanced(null);
-        return record("failover", old.name(), t0, promoted.name() + " (instance " + promoted.instanceId() + ") promoted");
+        return record("failover", old.name(), t0, promoted.name() + " (instance " + promoted.instanceId() + ") promoted; crash "
+                + millis(t0, crashed) + " ms, promoted " + millis(t0, promotedAt) + " ms, first write "
+                + millis(t0, writableAt) + " ms");
     }
 
     /** A planned switchover to the most advanced replica: see {@link #switchover(PgNode)}. */
@@ -546,19 +553,44 @@ public final class PgCluster implements AutoCloseable {
         // writer alone; with no replica left it would block every commit, so it is off until one rejoins
         promoted.execute("postgres", "ALTER SYSTEM SET synchronous_standby_names = '"
                 + (followers.isEmpty() ? "" : "ANY 1 (*)") + "'", "SELECT pg_reload_conf()");
-        String ok = promoted.queryString("SELECT pg_promote(true, 50)");
-        if (!"t".equals(ok)) {
-            throw new TestkitException(promoted.name() + " did not finish promotion within 50 s; see " + promoted.logFile());
-        }
+        promote(promoted);
+        promotedAt = Instant.now();
         writer = promoted;
         for (PgNode follower : followers) {
             repoint(follower, promoted);
         }
         awaitWritable(promoted);
+        writableAt = Instant.now();
         // done when every node follows the new writer, so every node reports the same topology
         awaitStreaming(promoted, followers);
         followTopology();
         return promoted;
+    }
+
+    /**
+     * Promotes and polls every few ms until the node is out of recovery: {@code pg_promote(wait => true)}
+     * only looks every 100 ms.
+     */
+    private static void promote(PgNode node) {
+        try (Connection c = node.connectDirect("postgres"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT pg_promote(false)")) {
+                rs.next();
+            }
+            long deadline = System.nanoTime() + OPERATION_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                sleep(2);
+            }
+        } catch (SQLException e) {
+            throw new TestkitException(node.name() + ": promotion failed: " + e.getMessage() + "; see " + node.logFile(), e);
+        }
+        throw new TestkitException(node.name() + " did not finish promotion within " + OPERATION_TIMEOUT.toSeconds()
+                + " s; see " + node.logFile());
     }
 
     /** The replica that received the most WAL: it holds every commit a synchronous replica acknowledged. */
@@ -740,6 +772,10 @@ public final class PgCluster implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "could not remove {0}: {1}", dir, e.getMessage());
         }
+    }
+
+    private static long millis(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis();
     }
 
     private static String readQuietly(Path file) {
