@@ -97,7 +97,25 @@ class ClusterFailoverTest {
         cluster.rejoin(oldWriter);
         assertTrue(oldWriter.isRunning());
         assertTopologyEverywhere(newWriter);
-        assertEquals(3, Sql.column(db.connect(), "SELECT server_id FROM aurora_replica_status()").size());
+        try (Connection c = db.connect()) {
+            assertEquals(3, Sql.column(c, "SELECT server_id FROM aurora_replica_status()").size());
+        }
+    }
+
+    @Test
+    void anApplicationUserSeesTheTopologyToo() throws Exception {
+        try (Connection c = db.connect()) {
+            Sql.execute(c, "DROP ROLE IF EXISTS app_user");
+            Sql.execute(c, "CREATE ROLE app_user LOGIN PASSWORD 'app-secret'");
+        }
+        for (PgNode node : cluster.nodes()) {
+            try (Connection c = java.sql.DriverManager.getConnection(node.jdbcUrl(db.name()), "app_user", "app-secret")) {
+                assertEquals("f", Sql.string(c, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+                assertEquals(cluster.writer().instanceId(),
+                        Sql.string(c, "SELECT server_id FROM aurora_replica_status() WHERE session_id = 'MASTER_SESSION_ID'"));
+                assertEquals(node.instanceId(), Sql.string(c, "SELECT aurora_db_instance_identifier()"));
+            }
+        }
     }
 
     /** On every running node: the same writer, the running nodes and nothing else, and the node's own role. */
