@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -145,7 +144,7 @@ public final class PgCluster implements AutoCloseable {
     /** Starts a cluster; a random password when {@code password} is null. */
     static PgCluster start(ClusterSpec spec, String password) {
         if (password == null) {
-            password = randomPassword();
+            password = Passwords.random();
         }
         TestkitException last = null;
         // another JVM may take the server port between our probe and the server's bind: try new ports then
@@ -180,32 +179,41 @@ public final class PgCluster implements AutoCloseable {
             int port = listeners.get(0).getLocalPort();
             int serverPort = LoopbackPorts.freeOnAll(nodeAddresses, port);
 
-            CompletableFuture<TlsFiles> tlsFuture = CompletableFuture.supplyAsync(() -> TlsFiles.generate(dir, publicAddresses));
+            CompletableFuture<TlsFiles> tlsFuture = CompletableFuture.supplyAsync(() -> TlsFiles.generate(dir, publicAddresses),
+                    RunningClusters.WORKERS);
             List<PgNode> nodes = new ArrayList<>();
             for (int i = 0; i < nodeAddresses.size(); i++) {
                 nodes.add(new PgNode(files, i + 1, nodeAddresses.get(i), port, serverPort));
             }
             PgNode first = nodes.get(0);
-            initdb(files, first);
+            List<PgNode> replicas = nodes.subList(1, nodes.size());
+            InitdbTemplate template = InitdbTemplate.get(binaries, user, spec.superuser());
             TlsFiles tls = tlsFuture.join();
-            user.own(dir.resolve("server.crt"));
-            user.own(dir.resolve("server.key"));
-            files.append(first.dataDir().resolve("postgresql.conf"), ServerConfig.postgresqlConf(tls, spec.settings()));
-            files.write(first.dataDir().resolve("pg_hba.conf"), ServerConfig.hbaConf(spec.hbaRules()));
-            files.write(first.dataDir().resolve("postgresql.auto.conf"), first.autoConf(null, spec.replicas() > 0));
-
+            user.own(tls.certificate());
+            user.own(tls.privateKey());
             cluster = new PgCluster(spec, files, tls, nodes);
             RunningClusters.add(cluster);
             Watchdog.watch(dir, binaries, user);
-            // replicas are cold copies of the fresh writer: same system id, no pg_basebackup round trip
-            List<PgNode> replicas = nodes.subList(1, nodes.size());
-            parallel(replicas, replica -> {
-                ProcessRunner.run(user.command(List.of("cp", "-a", first.dataDir().toString(), replica.dataDir().toString())),
+
+            // every node is a copy of the same stopped template: one system id, so the replicas stream from the
+            // writer's first WAL record on, with no pg_basebackup round trip
+            String conf = ServerConfig.postgresqlConf(tls, spec.settings());
+            String hba = ServerConfig.hbaConf(spec.hbaRules());
+            parallel(nodes, node -> {
+                ProcessRunner.run(user.command(List.of("cp", "-a", template.dataDir().toString(), node.dataDir().toString())),
                         OPERATION_TIMEOUT, dir, Map.of());
-                replica.configureAsReplicaOf(first);
+                files.append(node.dataDir().resolve("postgresql.conf"), conf);
+                files.write(node.dataDir().resolve("pg_hba.conf"), hba);
+                if (node == first) {
+                    files.write(node.dataDir().resolve("postgresql.auto.conf"), node.autoConf(null, !replicas.isEmpty()));
+                } else {
+                    node.configureAsReplicaOf(first);
+                }
             });
+            // until the writer has this cluster's password, the replicas log in with the template's
+            files.writePassfile(template.password());
             parallel(nodes, node -> startNode(node));
-            installTopologyFunctions(first);
+            setSuperuserPassword(first, template.password(), files);
             cluster.awaitStreaming(first, replicas);
 
             for (int i = 0; i < nodes.size(); i++) {
@@ -251,22 +259,28 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
-    private static void initdb(ClusterFiles files, PgNode first) {
-        Path pwfile = files.dir.resolve("initdb.pw");
-        files.writePrivate(pwfile, files.password() + "\n");
-        try {
-            files.run(OPERATION_TIMEOUT, "initdb", "-D", first.dataDir().toString(), "-U", files.superuser,
-                    "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync");
-        } finally {
-            try {
-                Files.deleteIfExists(pwfile);
-            } catch (IOException ignored) {
-                // removed with the cluster directory
-            }
+    /**
+     * Replaces the template's password with this cluster's. pgjdbc computes the SCRAM verifier, so the
+     * password itself never reaches the server (nor its log).
+     */
+    private static void setSuperuserPassword(PgNode writer, String templatePassword, ClusterFiles files) {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", files.superuser);
+        props.setProperty("password", templatePassword);
+        props.setProperty("sslmode", "disable");
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", "60");
+        try (Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://" + writer.host() + ":" + writer.serverPort() + "/postgres", props)) {
+            c.unwrap(org.postgresql.PGConnection.class)
+                    .alterUserPassword(files.superuser, files.password().toCharArray(), "scram-sha-256");
+        } catch (SQLException e) {
+            throw new TestkitException(writer.name() + ": could not set the superuser password: " + e.getMessage(), e);
         }
+        files.writePassfile(files.password());
     }
 
-    private static void installTopologyFunctions(PgNode writer) {
+    static void installTopologyFunctions(PgNode writer) {
         String sql;
         try (InputStream in = PgCluster.class.getResourceAsStream("aurora-topology.sql")) {
             sql = new String(Objects.requireNonNull(in, "aurora-topology.sql").readAllBytes(), StandardCharsets.UTF_8);
@@ -793,15 +807,5 @@ public final class PgCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new TestkitException("interrupted");
         }
-    }
-
-    private static String randomPassword() {
-        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        SecureRandom random = new SecureRandom();
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 24; i++) {
-            s.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return s.toString();
     }
 }

@@ -39,5 +39,6 @@ final class RunningClusters {
         for (PgCluster cluster : all) {
             cluster.close();
         }
+        InitdbTemplate.deleteAll();
     }
 }
