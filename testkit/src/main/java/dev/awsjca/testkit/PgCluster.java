@@ -408,9 +408,28 @@ public final class PgCluster implements AutoCloseable {
         return createDatabase(clean + "_" + DATABASE_COUNTER.incrementAndGet());
     }
 
-    /** Drops a database, disconnecting its sessions first. */
+    /**
+     * Drops a database, disconnecting its sessions and rolling back its prepared transactions first (a test
+     * of XA may leave some, and they would block the drop).
+     */
     public void dropDatabase(String name) {
-        writer.execute("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        PgNode w = writer;
+        try (Connection c = w.connectDirect(name); Statement s = c.createStatement()) {
+            List<String> gids = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()")) {
+                while (rs.next()) {
+                    gids.add(rs.getString(1));
+                }
+            }
+            for (String gid : gids) {
+                s.execute("ROLLBACK PREPARED '" + gid.replace("'", "''") + "'");
+            }
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) { // invalid_catalog_name: nothing to drop
+                throw new TestkitException(w.name() + ": " + e.getMessage(), e);
+            }
+        }
+        w.execute("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 
     /** Runs SQL as superuser on a node, straight to its server (faults do not apply). */
@@ -438,6 +457,9 @@ public final class PgCluster implements AutoCloseable {
     public synchronized ClusterEvent failover() {
         Instant t0 = Instant.now();
         PgNode old = writer;
+        if (nodes.stream().noneMatch(n -> n != old && n.isRunning())) {
+            throw new IllegalStateException("no running replica to promote: failover needs replicas(1) or more");
+        }
         old.crash();
         Instant crashed = Instant.now();
         PgNode promoted = promoteMostAdvanced(null);
@@ -643,11 +665,16 @@ public final class PgCluster implements AutoCloseable {
 
     private void rejoinAsReplica(PgNode node) {
         PgNode w = writer;
-        // pg_rewind reads the new timeline from the control file, which a fresh promotion updates at the
-        // next checkpoint: without it the old writer loops on "new timeline forked off before current recovery point"
-        w.execute("postgres", "CHECKPOINT");
-        files.run(OPERATION_TIMEOUT, "pg_rewind", "--target-pgdata=" + node.dataDir(), "--no-sync",
-                "--source-server=" + w.replicationSource(node) + " dbname=postgres");
+        if (!Files.exists(node.dataDir().resolve("standby.signal"))) {
+            // a former writer may hold WAL the new writer never got: rewind it to where their histories forked.
+            // (A former replica needs no rewind, it resumes and follows the new timeline; pg_rewind could not
+            // even recover it, single-user mode refuses standby.signal.)
+            // pg_rewind reads the new timeline from the control file, which a fresh promotion updates at the
+            // next checkpoint: without it the old writer loops on "new timeline forked off before current recovery point"
+            w.execute("postgres", "CHECKPOINT");
+            files.run(OPERATION_TIMEOUT, "pg_rewind", "--target-pgdata=" + node.dataDir(), "--no-sync",
+                    "--source-server=" + w.replicationSource(node) + " dbname=postgres");
+        }
         node.configureAsReplicaOf(w);
         startNode(node);
         awaitStreaming(w, List.of(node));

@@ -22,6 +22,7 @@ public final class PgClusterExtension implements BeforeAllCallback, AfterAllCall
     private static final String CLUSTER = "cluster";
     private static final String DATABASE = "database";
     private static final String SPEC = "spec";
+    private static final System.Logger LOG = System.getLogger(PgClusterExtension.class.getName());
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -58,6 +59,9 @@ public final class PgClusterExtension implements BeforeAllCallback, AfterAllCall
             if (cluster.writer().isRunning()) {
                 cluster.dropDatabase(db.name());
             }
+        } catch (RuntimeException e) {
+            // a database left on a shared cluster harms no other class (each has its own): not worth failing this one
+            LOG.log(System.Logger.Level.WARNING, "could not drop test database {0}: {1}", db.name(), e.getMessage());
         } finally {
             SharedClusters.release(spec, cluster);
         }

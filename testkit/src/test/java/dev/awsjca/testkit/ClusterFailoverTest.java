@@ -179,6 +179,42 @@ class ClusterFailoverTest {
     }
 
     @Test
+    void aCrashedReplicaLeavesTheReaderEndpointAndRejoins() throws Exception {
+        PgNode replica = cluster.replicas().get(0);
+        cluster.crash(replica);
+        assertFalse(cluster.readerEndpoint().targets().contains(replica));
+        try (Connection c = db.connect()) {
+            Sql.execute(c, "CREATE TABLE while_replica_down AS SELECT 42 AS x"); // one synchronous replica is enough
+        }
+        cluster.rejoin(replica);
+        assertTrue(cluster.readerEndpoint().targets().contains(replica));
+        assertTopologyEverywhere(cluster.writer());
+        try (Connection c = Sql.connect(replica.jdbcUrl(db.name()), db)) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (Sql.column(c, "SELECT 1 FROM pg_class WHERE relname = 'while_replica_down'").isEmpty()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals("42", Sql.string(c, "SELECT x FROM while_replica_down"), "the replica caught up");
+        }
+    }
+
+    @Test
+    void aPreparedTransactionLeftBehindDoesNotBlockDroppingTheDatabase() throws Exception {
+        TestDatabase other = cluster.createFreshDatabase("left_behind");
+        try (Connection c = other.connect()) {
+            Sql.execute(c, "CREATE TABLE t (x int)");
+            Sql.execute(c, "BEGIN");
+            Sql.execute(c, "INSERT INTO t VALUES (1)");
+            Sql.execute(c, "PREPARE TRANSACTION 'left-behind'");
+        }
+        cluster.dropDatabase(other.name());
+        try (Connection c = db.connect()) {
+            assertEquals("0", Sql.string(c, "SELECT count(*) FROM pg_database WHERE datname = '" + other.name() + "'"));
+        }
+    }
+
+    @Test
     void switchoverIsClean() throws Exception {
         try (Connection c = db.connect()) {
             Sql.execute(c, "CREATE TABLE before_switchover AS SELECT 1 AS x");
