@@ -109,6 +109,8 @@ class ClusterFailoverTest {
             Sql.execute(c, "CREATE ROLE app_user LOGIN PASSWORD 'app-secret'");
         }
         for (PgNode node : cluster.nodes()) {
+            // replicas replay asynchronously (synchronous ANY 1 makes a commit durable on one, not visible on all)
+            awaitOn(node, "SELECT 1 FROM pg_roles WHERE rolname = 'app_user'");
             try (Connection c = java.sql.DriverManager.getConnection(node.jdbcUrl(db.name()), "app_user", "app-secret")) {
                 assertEquals("f", Sql.string(c, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
                 assertEquals(cluster.writer().instanceId(),
@@ -190,12 +192,23 @@ class ClusterFailoverTest {
         assertTrue(cluster.readerEndpoint().targets().contains(replica));
         assertTopologyEverywhere(cluster.writer());
         try (Connection c = Sql.connect(replica.jdbcUrl(db.name()), db)) {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (Sql.column(c, "SELECT 1 FROM pg_class WHERE relname = 'while_replica_down'").isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            awaitOn(c, "SELECT 1 FROM pg_class WHERE relname = 'while_replica_down'");
             assertEquals("42", Sql.string(c, "SELECT x FROM while_replica_down"), "the replica caught up");
+        }
+    }
+
+    /** Waits (up to 30 s) until a query returns a row on the node, for changes replayed asynchronously. */
+    private static void awaitOn(PgNode node, String sql) throws Exception {
+        try (Connection c = node.connectDirect("postgres")) {
+            awaitOn(c, sql);
+        }
+    }
+
+    private static void awaitOn(Connection c, String sql) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (Sql.column(c, sql).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "within 30 s: " + sql);
+            Thread.sleep(10);
         }
     }
 
