@@ -393,6 +393,7 @@ public final class PgCluster implements AutoCloseable {
             throw new IllegalArgumentException("database name must be a lower-case identifier, was '" + name + "'");
         }
         writer.execute("postgres", "CREATE DATABASE " + name);
+        awaitReplication(); // usable on the replicas at once, not a few ms later
         return new TestDatabase(this, name);
     }
 
@@ -432,9 +433,38 @@ public final class PgCluster implements AutoCloseable {
         w.execute("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 
-    /** Runs SQL as superuser on a node, straight to its server (faults do not apply). */
+    /**
+     * Runs SQL as superuser on a node, straight to its server (faults do not apply). On the writer it
+     * returns once every running replica has replayed the change too (see {@link #awaitReplication()}), so
+     * a role or table made for a test is there on every node.
+     */
     public void execute(PgNode node, String database, String... sql) {
         node.execute(database, sql);
+        if (node == writer) {
+            awaitReplication();
+        }
+    }
+
+    /**
+     * Waits until every running replica has replayed everything the writer wrote so far. Synchronous
+     * {@code ANY 1} makes a commit durable on one replica; replay on the others is asynchronous (a few ms).
+     */
+    public void awaitReplication() {
+        PgNode w = writer;
+        if (!w.isRunning()) {
+            return;
+        }
+        String lsn = w.queryString("SELECT pg_current_wal_lsn()");
+        long deadline = System.nanoTime() + OPERATION_TIMEOUT.toNanos();
+        for (PgNode replica : replicas()) {
+            while (!"t".equals(replica.queryString("SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn"))) {
+                if (System.nanoTime() > deadline) {
+                    throw new TestkitException(replica.name() + " did not replay the writer's WAL up to " + lsn + " within "
+                            + OPERATION_TIMEOUT.toSeconds() + " s; see " + replica.logFile());
+                }
+                sleep(2);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- operations
