@@ -53,6 +53,9 @@ public final class PgCluster implements AutoCloseable {
     private static final int FIRST_NODE_OCTET = 11;
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger DATABASE_COUNTER = new AtomicInteger();
+    /** System property: keep data directories and server logs after close, to look into a failed test. */
+    public static final String KEEP_DATA_PROPERTY = "awsjca.testkit.keepData";
+    static final boolean KEEP_DATA = Boolean.getBoolean(KEEP_DATA_PROPERTY);
 
     private final ClusterSpec spec;
     private final ClusterFiles files;
@@ -575,7 +578,10 @@ public final class PgCluster implements AutoCloseable {
     /** Ends every fault on every node. */
     public synchronized void healAll() {
         for (PgNode node : nodes) {
-            heal(node);
+            FaultProxy p = proxies.get(node);
+            if (p.fault() != Fault.NONE || p.latencyMillis() != 0) {
+                heal(node);
+            }
         }
     }
 
@@ -805,7 +811,12 @@ public final class PgCluster implements AutoCloseable {
                 }
             });
         } finally {
-            deleteTree(files.dir);
+            if (KEEP_DATA) {
+                LOG.log(System.Logger.Level.INFO, "kept the cluster''s data and server logs in {0} ({1}=true)", files.dir,
+                        KEEP_DATA_PROPERTY);
+            } else {
+                deleteTree(files.dir);
+            }
             RunningClusters.remove(this);
         }
         record("stop", "", t0, "");

@@ -17,14 +17,15 @@ final class Watchdog {
 
     private static final System.Logger LOG = System.getLogger(Watchdog.class.getName());
 
-    // $1 = pid to watch, $2 = cluster directory, $3 = pg_ctl, $4... = the prefix that runs as the server user
+    // $1 = pid to watch, $2 = cluster directory, $3 = pg_ctl, $4 = keep|delete, $5... = the prefix that runs
+    // as the server user
     private static final String SCRIPT = """
-            pid=$1; dir=$2; pgctl=$3; shift 3
+            pid=$1; dir=$2; pgctl=$3; keep=$4; shift 4
             while kill -0 "$pid" 2>/dev/null; do sleep 1; done
             for d in "$dir"/node*; do
               [ -f "$d/postmaster.pid" ] && "$@" "$pgctl" -D "$d" -m immediate -w -t 30 stop >/dev/null 2>&1
             done
-            rm -rf "$dir"
+            [ "$keep" = keep ] || rm -rf "$dir"
             """;
 
     private Watchdog() {
@@ -36,7 +37,7 @@ final class Watchdog {
             command.add("/usr/bin/setsid"); // a Ctrl-C to the build's process group must not kill the watchdog too
         }
         command.addAll(List.of("/bin/sh", "-c", SCRIPT, "testkit-watchdog", String.valueOf(ProcessHandle.current().pid()),
-                clusterDir.toString(), binaries.tool("pg_ctl")));
+                clusterDir.toString(), binaries.tool("pg_ctl"), PgCluster.KEEP_DATA ? "keep" : "delete"));
         command.addAll(user.command(List.of()));
         try {
             new ProcessBuilder(command)
