@@ -80,7 +80,7 @@ final class InitdbTemplate {
                     continue;
                 }
                 try {
-                    PgCluster.installTopologyFunctions(node);
+                    TopologyFunctions.install(node);
                 } finally {
                     node.stop(); // a clean shutdown: every copy starts without crash recovery
                 }
@@ -88,7 +88,7 @@ final class InitdbTemplate {
             }
             throw new TestkitException("could not prepare the initdb template: " + (last == null ? "" : last.getMessage()));
         } catch (RuntimeException e) {
-            PgCluster.deleteTree(dir);
+            Directories.delete(dir);
             throw e;
         }
     }
@@ -116,7 +116,7 @@ final class InitdbTemplate {
         List<InitdbTemplate> all = new ArrayList<>(BY_SUPERUSER.values());
         BY_SUPERUSER.clear();
         for (InitdbTemplate t : all) {
-            PgCluster.deleteTree(t.dir);
+            Directories.delete(t.dir);
         }
     }
 }

@@ -116,7 +116,19 @@ public final class PgNode {
             }
             sleepQuietly(3);
         }
-        throw new TestkitException(name() + " did not start (see " + logFile + ")");
+        String log = readLog();
+        if (log.contains("Address already in use") || log.contains("could not bind")) {
+            throw new PortTakenException(name() + ": server port " + serverPort + " was taken");
+        }
+        throw new TestkitException(name() + " did not start; " + logFile + ":\n" + log);
+    }
+
+    private String readLog() {
+        try {
+            return Files.readString(logFile);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     private static List<String> readLines(Path file) {
