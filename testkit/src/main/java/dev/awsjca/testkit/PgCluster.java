@@ -351,6 +351,10 @@ public final class PgCluster implements AutoCloseable {
         if (target == old) {
             throw new IllegalArgumentException(target.name() + " is the writer already");
         }
+        if (target != null ? !target.isRunning() : replicas().isEmpty()) {
+            throw new IllegalStateException(target != null ? target.name() + " is not running"
+                    : "no running replica to switch over to");
+        }
         old.stop();
         PgNode promoted = promoteMostAdvanced(target);
         rejoinAsReplica(old);

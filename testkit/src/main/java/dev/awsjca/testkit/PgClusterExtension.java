@@ -26,9 +26,17 @@ public final class PgClusterExtension implements BeforeAllCallback, AfterAllCall
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        setUp(context);
+    }
+
+    /**
+     * Idempotent: a nested class inherits its enclosing class's cluster and database, and with
+     * {@code @TestInstance(PER_CLASS)} the constructor asks for them before {@code beforeAll} runs.
+     */
+    private static synchronized void setUp(ExtensionContext context) {
         ExtensionContext.Store store = context.getStore(NAMESPACE);
         if (store.get(CLUSTER) != null) {
-            return; // a nested class inherits its enclosing class's cluster and database
+            return;
         }
         Class<?> testClass = context.getRequiredTestClass();
         WithPgCluster config = AnnotationSupport.findAnnotation(testClass, WithPgCluster.class).orElse(null);
@@ -76,7 +84,12 @@ public final class PgClusterExtension implements BeforeAllCallback, AfterAllCall
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        Object value = find(context, type == PgCluster.class ? CLUSTER : DATABASE);
+        String key = type == PgCluster.class ? CLUSTER : DATABASE;
+        Object value = find(context, key);
+        if (value == null && context.getTestClass().isPresent() && context.getTestMethod().isEmpty()) {
+            setUp(context); // a PER_CLASS constructor: the class context, before beforeAll
+            value = find(context, key);
+        }
         if (value == null) {
             throw new ParameterResolutionException("no " + type.getSimpleName() + " here: PgClusterExtension must be on the test class");
         }

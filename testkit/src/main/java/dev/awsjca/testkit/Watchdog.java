@@ -21,7 +21,10 @@ final class Watchdog {
     // as the server user
     private static final String SCRIPT = """
             pid=$1; dir=$2; pgctl=$3; keep=$4; shift 4
-            while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+            while kill -0 "$pid" 2>/dev/null; do
+              [ -d "$dir" ] || exit 0
+              sleep 1
+            done
             for d in "$dir"/node*; do
               [ -f "$d/postmaster.pid" ] && "$@" "$pgctl" -D "$d" -m immediate -w -t 30 stop >/dev/null 2>&1
             done
