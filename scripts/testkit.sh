@@ -18,7 +18,8 @@ stale() {
 if stale; then
   echo "testkit: building the testkit module ..." >&2
   (cd "$root" && mvn -B -q -pl testkit -am compile \
-     && mvn -B -q -pl testkit dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file") >&2
+     && mvn -B -q -pl testkit dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file" \
+     && touch "$cp_file") >&2   # the plugin leaves an unchanged file untouched: mark it fresh ourselves
 fi
 
 exec java -cp "$classes:$(cat "$cp_file")" dev.awsjca.testkit.Cli "$@"

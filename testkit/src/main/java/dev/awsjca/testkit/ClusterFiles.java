@@ -30,7 +30,12 @@ final class ClusterFiles {
         this.superuser = superuser;
         this.password = password;
         this.passfile = dir.resolve("pgpass");
-        writePrivate(passfile, "*:*:*:" + escapePgpass(superuser) + ":" + escapePgpass(password) + "\n");
+        writePassfile(password);
+    }
+
+    /** The password the servers' own connections (replication, dblink, pg_rewind) log in with. */
+    void writePassfile(String passwordForServers) {
+        writePrivate(passfile, "*:*:*:" + escapePgpass(superuser) + ":" + escapePgpass(passwordForServers) + "\n");
     }
 
     String password() {

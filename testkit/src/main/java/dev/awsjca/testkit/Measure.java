@@ -38,9 +38,45 @@ final class Measure {
             System.out.printf("%-4d %18d %22d %22d%n", run, start, failover, single);
         }
         System.out.printf("%-4s %18d %22d %22d%n", "med", median(starts), median(failovers), median(singleStarts));
+        roundTrips();
         System.out.println("start: builder().start() until every replica streams; failover: crash of the writer until the"
                 + " new writer committed a write (synchronous replication, so a replica follows it)");
         return 0;
+    }
+
+    /** What the fault proxy in front of each node costs a round trip: SELECT 1 through it and straight to the server. */
+    private static void roundTrips() {
+        int count = 5000;
+        try (PgCluster cluster = PgCluster.builder().replicas(0).start()) {
+            PgNode node = cluster.writer();
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", cluster.superuser());
+            props.setProperty("password", cluster.password());
+            props.setProperty("sslmode", "disable");
+            String proxied = node.jdbcUrl("postgres");
+            String direct = "jdbc:postgresql://" + node.host() + ":" + node.serverPort() + "/postgres";
+            selectOnes(direct, props, count); // warm up both paths and the JIT
+            selectOnes(proxied, props, count);
+            double directMicros = selectOnes(direct, props, count);
+            double proxiedMicros = selectOnes(proxied, props, count);
+            System.out.printf("SELECT 1 round trip, mean of %d: %.0f us through the instance endpoint (fault proxy), %.0f us"
+                    + " straight to the server%n", count, proxiedMicros, directMicros);
+        } catch (java.sql.SQLException e) {
+            throw new TestkitException("round trip measurement failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static double selectOnes(String url, java.util.Properties props, int count) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, props);
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT 1")) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                try (java.sql.ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                }
+            }
+            return (System.nanoTime() - t0) / 1000.0 / count;
+        }
     }
 
     private static long median(List<Long> values) {

@@ -29,7 +29,7 @@ public final class PgBinaries {
     public static PgBinaries find() {
         PgBinaries result = found;
         if (result == null) {
-            result = new PgBinaries(locate());
+            result = new PgBinaries(locate(System.getenv("PG_BIN"), PgBinaries::pgConfigBinDir, Path.of("/usr/lib/postgresql")));
             found = result;
         }
         return result;
@@ -44,9 +44,9 @@ public final class PgBinaries {
         return binDir.resolve(name).toString();
     }
 
-    private static Path locate() {
+    /** The search, with its three places as parameters so a test can point them elsewhere. */
+    static Path locate(String env, java.util.function.Supplier<Path> pgConfig, Path debian) {
         List<String> tried = new ArrayList<>();
-        String env = System.getenv("PG_BIN");
         if (env != null && !env.isBlank()) {
             Path dir = Path.of(env);
             if (complete(dir)) {
@@ -54,7 +54,7 @@ public final class PgBinaries {
             }
             tried.add("PG_BIN=" + env + " (missing " + String.join("/", REQUIRED) + ")");
         }
-        Path fromPgConfig = pgConfigBinDir();
+        Path fromPgConfig = pgConfig.get();
         if (fromPgConfig != null) {
             if (complete(fromPgConfig)) {
                 return fromPgConfig;
@@ -63,7 +63,6 @@ public final class PgBinaries {
         } else {
             tried.add("pg_config (not on PATH)");
         }
-        Path debian = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(debian)) {
             try (Stream<Path> versions = Files.list(debian)) {
                 // newest major version first: "15" sorts after "9" only numerically
@@ -75,10 +74,10 @@ public final class PgBinaries {
                     return dirs.get(0);
                 }
             } catch (IOException e) {
-                tried.add("/usr/lib/postgresql (" + e.getMessage() + ")");
+                tried.add(debian + " (" + e.getMessage() + ")");
             }
         }
-        tried.add("/usr/lib/postgresql/*/bin");
+        tried.add(debian + "/*/bin");
         throw new IllegalStateException("No PostgreSQL server binaries found (tried: " + String.join(", ", tried)
                 + "). Install them (Debian/Ubuntu: apt-get install postgresql-15 postgresql-client-15, "
                 + "or run scripts/ensure-postgresql.sh) or set PG_BIN to the directory holding initdb and pg_ctl.");

@@ -1,14 +1,9 @@
 package dev.awsjca.testkit;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,18 +12,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A local stand-in for an Aurora PostgreSQL cluster: a writer and N streaming replicas (synchronous
@@ -49,11 +41,10 @@ import java.util.stream.Stream;
 public final class PgCluster implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PgCluster.class.getName());
-    private static final String WRITER_ENDPOINT_ADDRESS = "127.0.0.2";
-    private static final String READER_ENDPOINT_ADDRESS = "127.0.0.3";
-    private static final int FIRST_NODE_OCTET = 11;
-    private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger DATABASE_COUNTER = new AtomicInteger();
+    /** System property: keep data directories and server logs after close, to look into a failed test. */
+    public static final String KEEP_DATA_PROPERTY = "awsjca.testkit.keepData";
+    static final boolean KEEP_DATA = Boolean.getBoolean(KEEP_DATA_PROPERTY);
 
     private final ClusterSpec spec;
     private final ClusterFiles files;
@@ -66,8 +57,11 @@ public final class PgCluster implements AutoCloseable {
     private ClusterEndpoint readerEndpoint;
     private volatile PgNode writer;
     private volatile boolean closed;
+    /** When the last promotion finished, and when the new writer first committed: the failover's milestones. */
+    private Instant promotedAt;
+    private Instant writableAt;
 
-    private PgCluster(ClusterSpec spec, ClusterFiles files, TlsFiles tls, List<PgNode> nodes) {
+    PgCluster(ClusterSpec spec, ClusterFiles files, TlsFiles tls, List<PgNode> nodes) {
         this.spec = spec;
         this.files = files;
         this.tls = tls;
@@ -141,150 +135,22 @@ public final class PgCluster implements AutoCloseable {
 
     /** Starts a cluster; a random password when {@code password} is null. */
     static PgCluster start(ClusterSpec spec, String password) {
-        if (password == null) {
-            password = randomPassword();
-        }
-        TestkitException last = null;
-        // another JVM may take the server port between our probe and the server's bind: try new ports then
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            try {
-                return startOnce(spec, password);
-            } catch (PortTakenException e) {
-                last = e;
-                LOG.log(System.Logger.Level.DEBUG, "port taken while starting, retrying: {0}", e.getMessage());
-            }
-        }
-        throw last;
+        return ClusterStart.start(spec, password == null ? Passwords.random() : password);
     }
 
-    private static PgCluster startOnce(ClusterSpec spec, String password) {
-        Instant started = Instant.now();
-        PgBinaries binaries = PgBinaries.find();
-        ServerUser user = ServerUser.detect();
-        Path dir = createClusterDir(user);
-        List<ServerSocket> listeners = List.of();
-        PgCluster cluster = null;
-        try {
-            ClusterFiles files = new ClusterFiles(binaries, user, dir, spec.superuser(), password);
-            List<String> nodeAddresses = new ArrayList<>();
-            for (int i = 0; i <= spec.replicas(); i++) {
-                nodeAddresses.add("127.0.0." + (FIRST_NODE_OCTET + i));
-            }
-            List<String> publicAddresses = new ArrayList<>(nodeAddresses);
-            publicAddresses.add(WRITER_ENDPOINT_ADDRESS);
-            publicAddresses.add(READER_ENDPOINT_ADDRESS);
-            listeners = LoopbackPorts.bindSamePort(publicAddresses, -1);
-            int port = listeners.get(0).getLocalPort();
-            int serverPort = LoopbackPorts.freeOnAll(nodeAddresses, port);
-
-            CompletableFuture<TlsFiles> tlsFuture = CompletableFuture.supplyAsync(() -> TlsFiles.generate(dir, publicAddresses));
-            List<PgNode> nodes = new ArrayList<>();
-            for (int i = 0; i < nodeAddresses.size(); i++) {
-                nodes.add(new PgNode(files, i + 1, nodeAddresses.get(i), port, serverPort));
-            }
-            PgNode first = nodes.get(0);
-            initdb(files, first);
-            TlsFiles tls = tlsFuture.join();
-            user.own(dir.resolve("server.crt"));
-            user.own(dir.resolve("server.key"));
-            files.append(first.dataDir().resolve("postgresql.conf"), ServerConfig.postgresqlConf(tls, spec.settings()));
-            files.write(first.dataDir().resolve("pg_hba.conf"), ServerConfig.hbaConf(spec.hbaRules()));
-            files.write(first.dataDir().resolve("postgresql.auto.conf"), first.autoConf(null, spec.replicas() > 0));
-
-            cluster = new PgCluster(spec, files, tls, nodes);
-            RunningClusters.add(cluster);
-            // replicas are cold copies of the fresh writer: same system id, no pg_basebackup round trip
-            List<PgNode> replicas = nodes.subList(1, nodes.size());
-            parallel(replicas, replica -> {
-                ProcessRunner.run(user.command(List.of("cp", "-a", first.dataDir().toString(), replica.dataDir().toString())),
-                        OPERATION_TIMEOUT, dir, Map.of());
-                replica.configureAsReplicaOf(first);
-            });
-            parallel(nodes, node -> startNode(node));
-            installTopologyFunctions(first);
-            cluster.awaitStreaming(first, replicas);
-
-            for (int i = 0; i < nodes.size(); i++) {
-                PgNode node = nodes.get(i);
-                cluster.proxies.put(node, new FaultProxy(node.name(), listeners.get(i),
-                        new InetSocketAddress(node.host(), node.serverPort())));
-            }
-            int endpoints = nodes.size();
-            cluster.writerEndpoint = new ClusterEndpoint("cluster", listeners.get(endpoints), spec.endpointLag(),
-                    cluster.scheduler, List.of(first), cluster.proxies::get);
-            cluster.readerEndpoint = new ClusterEndpoint("reader", listeners.get(endpoints + 1), spec.endpointLag(),
-                    cluster.scheduler, replicas.isEmpty() ? List.of(first) : replicas, cluster.proxies::get);
-            cluster.record("start", "", started, nodes.size() + " nodes, instance endpoints " + cluster.instanceHostPattern());
-            return cluster;
-        } catch (RuntimeException e) {
-            LoopbackPorts.closeAll(listeners);
-            if (cluster != null) {
-                cluster.close();
-            } else {
-                deleteTree(dir);
-            }
-            throw e;
+    /** The last step of a start: the fault proxies in front of the nodes, then the endpoints. */
+    void openEndpoints(List<ServerSocket> listeners, Instant started) {
+        for (int i = 0; i < nodes.size(); i++) {
+            PgNode node = nodes.get(i);
+            proxies.put(node, new FaultProxy(node.name(), listeners.get(i), new InetSocketAddress(node.host(), node.serverPort())));
         }
-    }
-
-    private static void startNode(PgNode node) {
-        try {
-            node.start();
-        } catch (TestkitException e) {
-            String log = readQuietly(node.logFile());
-            if (log.contains("Address already in use") || log.contains("could not bind")) {
-                throw new PortTakenException(node.name() + ": server port " + node.serverPort() + " was taken");
-            }
-            throw new TestkitException(node.name() + " did not start: " + e.getMessage() + "\n--- " + node.logFile() + " ---\n" + log, e);
-        }
-    }
-
-    private static final class PortTakenException extends TestkitException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(String message) {
-            super(message);
-        }
-    }
-
-    private static void initdb(ClusterFiles files, PgNode first) {
-        Path pwfile = files.dir.resolve("initdb.pw");
-        files.writePrivate(pwfile, files.password() + "\n");
-        try {
-            files.run(OPERATION_TIMEOUT, "initdb", "-D", first.dataDir().toString(), "-U", files.superuser,
-                    "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync");
-        } finally {
-            try {
-                Files.deleteIfExists(pwfile);
-            } catch (IOException ignored) {
-                // removed with the cluster directory
-            }
-        }
-    }
-
-    private static void installTopologyFunctions(PgNode writer) {
-        String sql;
-        try (InputStream in = PgCluster.class.getResourceAsStream("aurora-topology.sql")) {
-            sql = new String(Objects.requireNonNull(in, "aurora-topology.sql").readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new TestkitException("could not read aurora-topology.sql: " + e.getMessage(), e);
-        }
-        // template1 so that every database created later has them too
-        writer.execute("template1", sql);
-        writer.execute("postgres", sql);
-    }
-
-    private static Path createClusterDir(ServerUser user) {
-        try {
-            Path dir = Files.createTempDirectory("awsjca-pg-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Files.writeString(dir.resolve("owner.pid"), ProcessHandle.current().pid() + "\n");
-            user.own(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new TestkitException("could not create a cluster directory under " + System.getProperty("java.io.tmpdir")
-                    + ": " + e.getMessage(), e);
-        }
+        int next = nodes.size();
+        List<PgNode> replicas = replicas();
+        writerEndpoint = new ClusterEndpoint("cluster", listeners.get(next), spec.endpointLag(), scheduler, List.of(writer),
+                proxies::get);
+        readerEndpoint = new ClusterEndpoint("reader", listeners.get(next + 1), spec.endpointLag(), scheduler,
+                replicas.isEmpty() ? List.of(writer) : replicas, proxies::get);
+        record("start", "", started, nodes.size() + " nodes, instance endpoints " + instanceHostPattern());
     }
 
     // ---------------------------------------------------------------- what the cluster looks like
@@ -375,6 +241,7 @@ public final class PgCluster implements AutoCloseable {
             throw new IllegalArgumentException("database name must be a lower-case identifier, was '" + name + "'");
         }
         writer.execute("postgres", "CREATE DATABASE " + name);
+        awaitReplication(); // usable on the replicas at once, not a few ms later
         return new TestDatabase(this, name);
     }
 
@@ -390,14 +257,51 @@ public final class PgCluster implements AutoCloseable {
         return createDatabase(clean + "_" + DATABASE_COUNTER.incrementAndGet());
     }
 
-    /** Drops a database, disconnecting its sessions first. */
+    /**
+     * Drops a database, disconnecting its sessions and rolling back its prepared transactions first (a test
+     * of XA may leave some, and they would block the drop).
+     */
     public void dropDatabase(String name) {
-        writer.execute("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        PgNode w = writer;
+        try (Connection c = w.connectDirect(name); Statement s = c.createStatement()) {
+            List<String> gids = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()")) {
+                while (rs.next()) {
+                    gids.add(rs.getString(1));
+                }
+            }
+            for (String gid : gids) {
+                s.execute("ROLLBACK PREPARED '" + gid.replace("'", "''") + "'");
+            }
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) { // invalid_catalog_name: nothing to drop
+                throw new TestkitException(w.name() + ": " + e.getMessage(), e);
+            }
+        }
+        w.execute("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 
-    /** Runs SQL as superuser on a node, straight to its server (faults do not apply). */
+    /**
+     * Runs SQL as superuser on a node, straight to its server (faults do not apply). On the writer it
+     * returns once every running replica has replayed the change too (see {@link #awaitReplication()}), so
+     * a role or table made for a test is there on every node.
+     */
     public void execute(PgNode node, String database, String... sql) {
         node.execute(database, sql);
+        if (node == writer) {
+            awaitReplication();
+        }
+    }
+
+    /**
+     * Waits until every running replica has replayed everything the writer wrote so far. Synchronous
+     * {@code ANY 1} makes a commit durable on one replica; replay on the others is asynchronous (a few ms).
+     */
+    public void awaitReplication() {
+        PgNode w = writer;
+        if (w.isRunning()) {
+            Replication.awaitReplayed(w, replicas());
+        }
     }
 
     // ---------------------------------------------------------------- operations
@@ -420,9 +324,15 @@ public final class PgCluster implements AutoCloseable {
     public synchronized ClusterEvent failover() {
         Instant t0 = Instant.now();
         PgNode old = writer;
+        if (nodes.stream().noneMatch(n -> n != old && n.isRunning())) {
+            throw new IllegalStateException("no running replica to promote: failover needs replicas(1) or more");
+        }
         old.crash();
+        Instant crashed = Instant.now();
         PgNode promoted = promoteMostAdvanced(null);
-        return record("failover", old.name(), t0, promoted.name() + " (instance " + promoted.instanceId() + ") promoted");
+        return record("failover", old.name(), t0, promoted.name() + " (instance " + promoted.instanceId() + ") promoted; crash "
+                + millis(t0, crashed) + " ms, promoted " + millis(t0, promotedAt) + " ms, first write "
+                + millis(t0, writableAt) + " ms");
     }
 
     /** A planned switchover to the most advanced replica: see {@link #switchover(PgNode)}. */
@@ -440,6 +350,10 @@ public final class PgCluster implements AutoCloseable {
         PgNode old = writer;
         if (target == old) {
             throw new IllegalArgumentException(target.name() + " is the writer already");
+        }
+        if (target != null ? !target.isRunning() : replicas().isEmpty()) {
+            throw new IllegalStateException(target != null ? target.name() + " is not running"
+                    : "no running replica to switch over to");
         }
         old.stop();
         PgNode promoted = promoteMostAdvanced(target);
@@ -502,7 +416,10 @@ public final class PgCluster implements AutoCloseable {
     /** Ends every fault on every node. */
     public synchronized void healAll() {
         for (PgNode node : nodes) {
-            heal(node);
+            FaultProxy p = proxies.get(node);
+            if (p.fault() != Fault.NONE || p.latencyMillis() != 0) {
+                heal(node);
+            }
         }
     }
 
@@ -537,98 +454,44 @@ public final class PgCluster implements AutoCloseable {
         if (candidates.isEmpty()) {
             throw new TestkitException("no running replica to promote (writer was " + old.name() + ")");
         }
-        PgNode promoted = preferred != null ? preferred : mostAdvanced(candidates);
+        PgNode promoted = preferred != null ? preferred : Replication.mostAdvanced(candidates);
         if (!candidates.contains(promoted)) {
             throw new IllegalArgumentException(promoted.name() + " is not a running replica");
         }
         List<PgNode> followers = candidates.stream().filter(n -> n != promoted).toList();
         // synchronous replication is set before the promotion so that no commit is acknowledged by the new
         // writer alone; with no replica left it would block every commit, so it is off until one rejoins
-        promoted.execute("postgres", "ALTER SYSTEM SET synchronous_standby_names = '"
-                + (followers.isEmpty() ? "" : "ANY 1 (*)") + "'", "SELECT pg_reload_conf()");
-        String ok = promoted.queryString("SELECT pg_promote(true, 50)");
-        if (!"t".equals(ok)) {
-            throw new TestkitException(promoted.name() + " did not finish promotion within 50 s; see " + promoted.logFile());
-        }
+        Replication.synchronous(promoted, !followers.isEmpty());
+        Replication.promote(promoted);
+        promotedAt = Instant.now();
         writer = promoted;
         for (PgNode follower : followers) {
-            repoint(follower, promoted);
+            Replication.repoint(follower, promoted);
         }
-        awaitWritable(promoted);
+        Replication.awaitWritable(promoted);
+        writableAt = Instant.now();
         // done when every node follows the new writer, so every node reports the same topology
-        awaitStreaming(promoted, followers);
+        Replication.awaitStreaming(promoted, followers);
         followTopology();
         return promoted;
     }
 
-    /** The replica that received the most WAL: it holds every commit a synchronous replica acknowledged. */
-    private static PgNode mostAdvanced(List<PgNode> candidates) {
-        return candidates.stream()
-                .max(Comparator.comparingLong(PgCluster::receivedLsn).thenComparing(n -> -n.index()))
-                .orElseThrow();
-    }
-
-    private static long receivedLsn(PgNode replica) {
-        String lsn = replica.queryString("SELECT (coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) - '0/0'::pg_lsn)::bigint");
-        return lsn == null ? -1 : Long.parseLong(lsn);
-    }
-
-    private void repoint(PgNode replica, PgNode upstream) {
-        replica.execute("postgres", "ALTER SYSTEM SET primary_conninfo = '" + upstream.replicationSource(replica) + "'",
-                "SELECT pg_reload_conf()");
-    }
-
-    /** Waits until a transaction that writes commits on the new writer (through synchronous replication). */
-    private void awaitWritable(PgNode node) {
-        long deadline = System.nanoTime() + OPERATION_TIMEOUT.toNanos();
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            try (Connection c = node.connectDirect("postgres"); Statement s = c.createStatement()) {
-                s.execute("SELECT txid_current()"); // takes a transaction id, so the commit is a real write
-                return;
-            } catch (SQLException e) {
-                last = e;
-                sleep(20);
-            }
-        }
-        throw new TestkitException(node.name() + " did not accept a write within " + OPERATION_TIMEOUT.toSeconds() + " s"
-                + (last == null ? "" : ": " + last.getMessage()));
-    }
-
     private void rejoinAsReplica(PgNode node) {
         PgNode w = writer;
-        // pg_rewind reads the new timeline from the control file, which a fresh promotion updates at the
-        // next checkpoint: without it the old writer loops on "new timeline forked off before current recovery point"
-        w.execute("postgres", "CHECKPOINT");
-        files.run(OPERATION_TIMEOUT, "pg_rewind", "--target-pgdata=" + node.dataDir(), "--no-sync",
-                "--source-server=" + w.replicationSource(node) + " dbname=postgres");
+        if (!Files.exists(node.dataDir().resolve("standby.signal"))) {
+            // a former writer may hold WAL the new writer never got. A former replica needs no rewind: it
+            // resumes and follows the new timeline (and pg_rewind could not recover it: single-user mode
+            // refuses standby.signal)
+            Replication.rewind(files, node, w);
+        }
         node.configureAsReplicaOf(w);
-        startNode(node);
-        awaitStreaming(w, List.of(node));
+        node.start();
+        Replication.awaitStreaming(w, List.of(node));
         if (replicas().size() == 1) {
             // the first replica back: synchronous replication can be on again (see promoteMostAdvanced)
-            w.execute("postgres", "ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (*)'", "SELECT pg_reload_conf()");
+            Replication.synchronous(w, true);
         }
         followTopology();
-    }
-
-    private void awaitStreaming(PgNode upstream, List<PgNode> replicas) {
-        if (replicas.isEmpty()) {
-            return;
-        }
-        long deadline = System.nanoTime() + OPERATION_TIMEOUT.toNanos();
-        List<String> ids = replicas.stream().map(PgNode::instanceId).toList();
-        String list = String.join("','", ids);
-        while (System.nanoTime() < deadline) {
-            String n = upstream.queryString("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name IN ('"
-                    + list + "')");
-            if (Integer.parseInt(n) == ids.size()) {
-                return;
-            }
-            sleep(10);
-        }
-        throw new TestkitException("replicas " + ids + " did not stream from " + upstream.name() + " within "
-                + OPERATION_TIMEOUT.toSeconds() + " s; see their logs in " + files.dir);
     }
 
     /** Tells the endpoints the new topology; they act on it after the configured lag. */
@@ -694,7 +557,7 @@ public final class PgCluster implements AutoCloseable {
         scheduler.shutdownNow();
         try {
             // the data is thrown away: an immediate stop is enough and the fastest
-            parallel(nodes, node -> {
+            Parallel.forEach(nodes, node -> {
                 try {
                     node.crash();
                 } catch (TestkitException e) {
@@ -702,70 +565,18 @@ public final class PgCluster implements AutoCloseable {
                 }
             });
         } finally {
-            deleteTree(files.dir);
+            if (KEEP_DATA) {
+                LOG.log(System.Logger.Level.INFO, "kept the cluster''s data and server logs in {0} ({1}=true)", files.dir,
+                        KEEP_DATA_PROPERTY);
+            } else {
+                Directories.delete(files.dir);
+            }
             RunningClusters.remove(this);
         }
         record("stop", "", t0, "");
     }
 
-    // ---------------------------------------------------------------- helpers
-
-    private static void parallel(List<PgNode> nodes, java.util.function.Consumer<PgNode> action) {
-        if (nodes.size() == 1) {
-            action.accept(nodes.get(0));
-            return;
-        }
-        List<CompletableFuture<Void>> futures = new ArrayList<>();
-        for (PgNode node : nodes) {
-            futures.add(CompletableFuture.runAsync(() -> action.accept(node), RunningClusters.WORKERS));
-        }
-        try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not remove {0}: {1}", dir, e.getMessage());
-        }
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TestkitException("interrupted");
-        }
-    }
-
-    private static String randomPassword() {
-        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        SecureRandom random = new SecureRandom();
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 24; i++) {
-            s.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return s.toString();
+    private static long millis(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis();
     }
 }

@@ -22,12 +22,21 @@ public final class PgClusterExtension implements BeforeAllCallback, AfterAllCall
     private static final String CLUSTER = "cluster";
     private static final String DATABASE = "database";
     private static final String SPEC = "spec";
+    private static final System.Logger LOG = System.getLogger(PgClusterExtension.class.getName());
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        setUp(context);
+    }
+
+    /**
+     * Idempotent: a nested class inherits its enclosing class's cluster and database, and with
+     * {@code @TestInstance(PER_CLASS)} the constructor asks for them before {@code beforeAll} runs.
+     */
+    private static synchronized void setUp(ExtensionContext context) {
         ExtensionContext.Store store = context.getStore(NAMESPACE);
         if (store.get(CLUSTER) != null) {
-            return; // a nested class inherits its enclosing class's cluster and database
+            return;
         }
         Class<?> testClass = context.getRequiredTestClass();
         WithPgCluster config = AnnotationSupport.findAnnotation(testClass, WithPgCluster.class).orElse(null);
@@ -58,6 +67,9 @@ public final class PgClusterExtension implements BeforeAllCallback, AfterAllCall
             if (cluster.writer().isRunning()) {
                 cluster.dropDatabase(db.name());
             }
+        } catch (RuntimeException e) {
+            // a database left on a shared cluster harms no other class (each has its own): not worth failing this one
+            LOG.log(System.Logger.Level.WARNING, "could not drop test database {0}: {1}", db.name(), e.getMessage());
         } finally {
             SharedClusters.release(spec, cluster);
         }
@@ -72,7 +84,12 @@ public final class PgClusterExtension implements BeforeAllCallback, AfterAllCall
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        Object value = find(context, type == PgCluster.class ? CLUSTER : DATABASE);
+        String key = type == PgCluster.class ? CLUSTER : DATABASE;
+        Object value = find(context, key);
+        if (value == null && context.getTestClass().isPresent() && context.getTestMethod().isEmpty()) {
+            setUp(context); // a PER_CLASS constructor: the class context, before beforeAll
+            value = find(context, key);
+        }
         if (value == null) {
             throw new ParameterResolutionException("no " + type.getSimpleName() + " here: PgClusterExtension must be on the test class");
         }

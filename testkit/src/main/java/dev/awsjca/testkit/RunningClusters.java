@@ -4,18 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** Every cluster this JVM started and has not closed: a shutdown hook stops them, so no server outlives the JVM. */
 final class RunningClusters {
-
-    /** Node work in parallel (start, copy, stop); daemon threads so they never keep a JVM alive. */
-    static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "testkit-worker");
-        t.setDaemon(true);
-        return t;
-    });
 
     private static final Set<PgCluster> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -39,5 +30,6 @@ final class RunningClusters {
         for (PgCluster cluster : all) {
             cluster.close();
         }
+        InitdbTemplate.deleteAll();
     }
 }

@@ -97,7 +97,24 @@ class ClusterFailoverTest {
         cluster.rejoin(oldWriter);
         assertTrue(oldWriter.isRunning());
         assertTopologyEverywhere(newWriter);
-        assertEquals(3, Sql.column(db.connect(), "SELECT server_id FROM aurora_replica_status()").size());
+        try (Connection c = db.connect()) {
+            assertEquals(3, Sql.column(c, "SELECT server_id FROM aurora_replica_status()").size());
+        }
+    }
+
+    @Test
+    void anApplicationUserSeesTheTopologyToo() throws Exception {
+        // on the writer, cluster.execute returns once every replica has replayed the change
+        cluster.execute(cluster.writer(), "postgres", "DROP ROLE IF EXISTS app_user",
+                "CREATE ROLE app_user LOGIN PASSWORD 'app-secret'");
+        for (PgNode node : cluster.nodes()) {
+            try (Connection c = java.sql.DriverManager.getConnection(node.jdbcUrl(db.name()), "app_user", "app-secret")) {
+                assertEquals("f", Sql.string(c, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+                assertEquals(cluster.writer().instanceId(),
+                        Sql.string(c, "SELECT server_id FROM aurora_replica_status() WHERE session_id = 'MASTER_SESSION_ID'"));
+                assertEquals(node.instanceId(), Sql.string(c, "SELECT aurora_db_instance_identifier()"));
+            }
+        }
     }
 
     /** On every running node: the same writer, the running nodes and nothing else, and the node's own role. */
@@ -157,6 +174,47 @@ class ClusterFailoverTest {
                     throw new AssertionError(e);
                 }
             }));
+        }
+    }
+
+    @Test
+    void aCrashedReplicaLeavesTheReaderEndpointAndRejoins() throws Exception {
+        PgNode replica = cluster.replicas().get(0);
+        cluster.crash(replica);
+        assertFalse(cluster.readerEndpoint().targets().contains(replica));
+        try (Connection c = db.connect()) {
+            Sql.execute(c, "CREATE TABLE while_replica_down AS SELECT 42 AS x"); // one synchronous replica is enough
+        }
+        cluster.rejoin(replica);
+        assertTrue(cluster.readerEndpoint().targets().contains(replica));
+        assertTopologyEverywhere(cluster.writer());
+        try (Connection c = Sql.connect(replica.jdbcUrl(db.name()), db)) {
+            awaitOn(c, "SELECT 1 FROM pg_class WHERE relname = 'while_replica_down'");
+            assertEquals("42", Sql.string(c, "SELECT x FROM while_replica_down"), "the replica caught up");
+        }
+    }
+
+    /** Waits (up to 30 s) until a query returns a row, for changes replayed asynchronously. */
+    private static void awaitOn(Connection c, String sql) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (Sql.column(c, sql).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "within 30 s: " + sql);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aPreparedTransactionLeftBehindDoesNotBlockDroppingTheDatabase() throws Exception {
+        TestDatabase other = cluster.createFreshDatabase("left_behind");
+        try (Connection c = other.connect()) {
+            Sql.execute(c, "CREATE TABLE t (x int)");
+            Sql.execute(c, "BEGIN");
+            Sql.execute(c, "INSERT INTO t VALUES (1)");
+            Sql.execute(c, "PREPARE TRANSACTION 'left-behind'");
+        }
+        cluster.dropDatabase(other.name());
+        try (Connection c = db.connect()) {
+            assertEquals("0", Sql.string(c, "SELECT count(*) FROM pg_database WHERE datname = '" + other.name() + "'"));
         }
     }
 

@@ -57,6 +57,13 @@ class SingleNodeClusterTest {
     }
 
     @Test
+    void refusesAFailoverWithNoReplicaAndKeepsTheWriter(PgCluster cluster) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, cluster::failover);
+        assertTrue(e.getMessage().contains("no running replica"), e.getMessage());
+        assertTrue(cluster.writer().isRunning());
+    }
+
+    @Test
     void reportsAuroraTopology(TestDatabase db, PgCluster cluster) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             ResultSet rs = s.executeQuery("SELECT server_id, session_id FROM aurora_replica_status()");

@@ -49,6 +49,56 @@ public final class AwsTestCredentials {
         return Optional.ofNullable(sessionToken);
     }
 
+    /**
+     * Makes these the credentials of the AWS SDK's default provider chain in this JVM (its first source is
+     * the {@code aws.accessKeyId}, {@code aws.secretAccessKey} and {@code aws.sessionToken} system
+     * properties), for code that, like the adapter, takes credentials from the chain; closing the handle
+     * puts back what was there. System properties are JVM-wide: do not run such tests in parallel.
+     */
+    public InstalledCredentials installAsSystemProperties() {
+        return new InstalledCredentials(this);
+    }
+
+    /** The system properties set by {@link #installAsSystemProperties()}; close restores the old values. */
+    public static final class InstalledCredentials implements AutoCloseable {
+        static final String ACCESS_KEY_ID = "aws.accessKeyId";
+        static final String SECRET_ACCESS_KEY = "aws.secretAccessKey";
+        static final String SESSION_TOKEN = "aws.sessionToken";
+
+        private final java.util.Map<String, String> previous = new java.util.HashMap<>();
+
+        private InstalledCredentials(AwsTestCredentials credentials) {
+            set(ACCESS_KEY_ID, credentials.accessKeyId);
+            set(SECRET_ACCESS_KEY, credentials.secretAccessKey);
+            set(SESSION_TOKEN, credentials.sessionToken);
+        }
+
+        private void set(String name, String value) {
+            previous.put(name, System.getProperty(name));
+            if (value == null) {
+                System.clearProperty(name);
+            } else {
+                System.setProperty(name, value);
+            }
+        }
+
+        @Override
+        public void close() {
+            previous.forEach((name, value) -> {
+                if (value == null) {
+                    System.clearProperty(name);
+                } else {
+                    System.setProperty(name, value);
+                }
+            });
+        }
+
+        @Override
+        public String toString() {
+            return "InstalledCredentials[" + System.getProperty(ACCESS_KEY_ID) + "]";
+        }
+    }
+
     private static String requireText(String value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isBlank()) {

@@ -1,28 +1,8 @@
 package dev.awsjca.testkit.aws.iam;
 
 import com.unboundid.ldap.listener.LDAPListener;
-import com.unboundid.ldap.listener.LDAPListenerClientConnection;
 import com.unboundid.ldap.listener.LDAPListenerConfig;
-import com.unboundid.ldap.listener.LDAPListenerRequestHandler;
-import com.unboundid.ldap.protocol.AddRequestProtocolOp;
-import com.unboundid.ldap.protocol.AddResponseProtocolOp;
 import com.unboundid.ldap.protocol.BindRequestProtocolOp;
-import com.unboundid.ldap.protocol.BindResponseProtocolOp;
-import com.unboundid.ldap.protocol.CompareRequestProtocolOp;
-import com.unboundid.ldap.protocol.CompareResponseProtocolOp;
-import com.unboundid.ldap.protocol.DeleteRequestProtocolOp;
-import com.unboundid.ldap.protocol.DeleteResponseProtocolOp;
-import com.unboundid.ldap.protocol.ExtendedRequestProtocolOp;
-import com.unboundid.ldap.protocol.ExtendedResponseProtocolOp;
-import com.unboundid.ldap.protocol.LDAPMessage;
-import com.unboundid.ldap.protocol.ModifyDNRequestProtocolOp;
-import com.unboundid.ldap.protocol.ModifyDNResponseProtocolOp;
-import com.unboundid.ldap.protocol.ModifyRequestProtocolOp;
-import com.unboundid.ldap.protocol.ModifyResponseProtocolOp;
-import com.unboundid.ldap.protocol.SearchRequestProtocolOp;
-import com.unboundid.ldap.protocol.SearchResultDoneProtocolOp;
-import com.unboundid.ldap.sdk.Control;
-import com.unboundid.ldap.sdk.ResultCode;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
 import dev.awsjca.testkit.aws.AwsTestCredentials;
@@ -40,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-JVM LDAP server whose only job is to let PostgreSQL check RDS IAM auth tokens: a simple bind
@@ -51,11 +32,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2>Which host:port a token must be signed for</h2>
  * A client signs the endpoint it connects to: the instance endpoint, the cluster or reader endpoint, or
  * a proxy address in front of a node; PostgreSQL never tells the LDAP server which one was used. So the
- * accepted endpoints are configured per <em>realm</em>: each node's pg_hba line names a realm (say the
- * node's name), and {@link #acceptEndpoints(String, Collection)} says which addresses lead to that node.
- * A test moves the cluster endpoint to the new writer's realm after a failover. Lines without a realm use
- * the default realm, set with {@link #acceptEndpoints(Collection)}. A realm with no endpoints refuses
- * every token (fail closed).
+ * accepted endpoints are a set, kept per <em>realm</em>: a pg_hba line names a realm (or none, the
+ * default realm), and {@link #acceptEndpoints(String, Collection)} says which addresses lead to the
+ * servers using it. A {@link PgCluster} shares one pg_hba file among its nodes, so with it use the default
+ * realm and {@link #acceptEndpointsOf(PgCluster)} (every address of the cluster), and check which node a
+ * client signed for with {@link BindAttempt#signedFor()}; a realm per node needs a pg_hba file per node.
+ * A realm with no endpoints refuses every token (fail closed).
  *
  * <pre>{@code
  * try (IamTokenLdapServer ldap = IamTokenLdapServer.builder().region("us-east-1").credentials(creds).start()) {
@@ -77,6 +59,7 @@ public final class IamTokenLdapServer implements AutoCloseable {
     private final IamTokenVerifier verifier;
     private final Map<String, Set<RdsEndpoint>> endpointsByRealm = new ConcurrentHashMap<>();
     private final BindLog binds = new BindLog();
+    private final AtomicInteger refuseRemaining = new AtomicInteger();
     private final LDAPListener listener;
 
     private IamTokenLdapServer(Builder b) throws IOException {
@@ -84,7 +67,7 @@ public final class IamTokenLdapServer implements AutoCloseable {
         this.credentials = b.credentials;
         this.clock = b.clock;
         this.verifier = new IamTokenVerifier(b.region, b.credentials, b.clock, b.allowedSkew);
-        LDAPListenerConfig config = new LDAPListenerConfig(0, new BindOnlyHandler());
+        LDAPListenerConfig config = new LDAPListenerConfig(b.port, new BindOnlyRequestHandler(this::check));
         config.setListenAddress(InetAddress.getByName(LISTEN_ADDRESS));
         config.setUseTCPNoDelay(true);
         this.listener = new LDAPListener(config);
@@ -149,6 +132,18 @@ public final class IamTokenLdapServer implements AutoCloseable {
         return verifier;
     }
 
+    /**
+     * The next {@code binds} logins are refused whatever their token (a transient authentication
+     * failure): shows that a client retries with a fresh token once, and gives up after that.
+     */
+    public IamTokenLdapServer refuseNextBinds(int binds) {
+        if (binds < 0) {
+            throw new IllegalArgumentException("binds must not be negative: " + binds);
+        }
+        refuseRemaining.set(binds);
+        return this;
+    }
+
     public BindLog binds() {
         return binds;
     }
@@ -160,7 +155,8 @@ public final class IamTokenLdapServer implements AutoCloseable {
 
     /**
      * A pg_hba.conf line delegating password checks for {@code role} to this server, in simple-bind
-     * mode, for logins that should be checked against the default realm's endpoints.
+     * mode, for logins that should be checked against the default realm's endpoints: {@code host all
+     * <role> <address> ldap ...}. IAM logins on RDS need TLS: prefer {@code hostssl} with the long form.
      */
     public String pgHbaLine(String role, String address) {
         return pgHbaLine("host", "all", role, address, BindDnScheme.DEFAULT_REALM);
@@ -178,9 +174,20 @@ public final class IamTokenLdapServer implements AutoCloseable {
         if (!Set.of("host", "hostssl", "hostnossl").contains(type)) {
             throw new IllegalArgumentException("the connection type must be host, hostssl or hostnossl: " + type);
         }
+        requireHbaWord("database", database);
+        requireHbaWord("role", role);
+        requireHbaWord("address", address);
         return type + " " + database + " " + role + " " + address + " ldap ldapserver=" + LISTEN_ADDRESS
                 + " ldapport=" + port() + " ldapprefix=\"" + BindDnScheme.PREFIX + "\" ldapsuffix=\""
                 + BindDnScheme.suffix(realm) + "\"";
+    }
+
+    /** pg_hba.conf splits on whitespace and treats quotes and commas specially: keep each field one plain word. */
+    private static void requireHbaWord(String what, String value) {
+        if (value == null || value.isEmpty() || !value.matches("[A-Za-z0-9_.:/+@-]+")) {
+            throw new IllegalArgumentException("the " + what + " of a pg_hba line must be one plain word (letters, digits, "
+                    + "_ . : / + @ -): '" + value + "'");
+        }
     }
 
     @Override
@@ -208,6 +215,10 @@ public final class IamTokenLdapServer implements AutoCloseable {
             return attempt(bindDn, null, null, new TokenVerdict(TokenCheck.BAD_BIND_DN, "the bind DN is not "
                     + BindDnScheme.PREFIX + "<user>[,ou=<realm>]," + BindDnScheme.BASE, null, null), fingerprint);
         }
+        if (refuseRemaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            return attempt(bindDn, login.dbUser(), login.realm(), new TokenVerdict(TokenCheck.REFUSED_BY_TEST,
+                    "refused by refuseNextBinds, whatever the token", null, null), fingerprint);
+        }
         Set<RdsEndpoint> endpoints = endpointsByRealm.get(login.realm());
         if (endpoints == null || endpoints.isEmpty()) {
             return attempt(bindDn, login.dbUser(), login.realm(), new TokenVerdict(TokenCheck.UNKNOWN_REALM,
@@ -225,62 +236,6 @@ public final class IamTokenLdapServer implements AutoCloseable {
         return attempt;
     }
 
-    /** Answers binds; every other LDAP operation is refused, as nothing else is needed. */
-    private final class BindOnlyHandler extends LDAPListenerRequestHandler {
-
-        private static final int UNWILLING = ResultCode.UNWILLING_TO_PERFORM_INT_VALUE;
-        private static final String ONLY_BINDS = "this server only answers simple binds";
-
-        @Override
-        public LDAPListenerRequestHandler newInstance(LDAPListenerClientConnection connection) {
-            return this;
-        }
-
-        @Override
-        public LDAPMessage processBindRequest(int messageID, BindRequestProtocolOp request, List<Control> controls) {
-            BindAttempt attempt = check(request);
-            // the diagnostic message lands in PostgreSQL's server log: the reason, never the token
-            int resultCode = attempt.accepted() ? ResultCode.SUCCESS_INT_VALUE : ResultCode.INVALID_CREDENTIALS_INT_VALUE;
-            String diagnostic = attempt.accepted() ? null : "IAM token refused: " + attempt.check() + ": " + attempt.detail();
-            return new LDAPMessage(messageID, new BindResponseProtocolOp(resultCode, null, diagnostic, null, null));
-        }
-
-        @Override
-        public LDAPMessage processAddRequest(int messageID, AddRequestProtocolOp request, List<Control> controls) {
-            return new LDAPMessage(messageID, new AddResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
-        }
-
-        @Override
-        public LDAPMessage processCompareRequest(int messageID, CompareRequestProtocolOp request, List<Control> controls) {
-            return new LDAPMessage(messageID, new CompareResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
-        }
-
-        @Override
-        public LDAPMessage processDeleteRequest(int messageID, DeleteRequestProtocolOp request, List<Control> controls) {
-            return new LDAPMessage(messageID, new DeleteResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
-        }
-
-        @Override
-        public LDAPMessage processExtendedRequest(int messageID, ExtendedRequestProtocolOp request, List<Control> controls) {
-            return new LDAPMessage(messageID, new ExtendedResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null, null, null));
-        }
-
-        @Override
-        public LDAPMessage processModifyRequest(int messageID, ModifyRequestProtocolOp request, List<Control> controls) {
-            return new LDAPMessage(messageID, new ModifyResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
-        }
-
-        @Override
-        public LDAPMessage processModifyDNRequest(int messageID, ModifyDNRequestProtocolOp request, List<Control> controls) {
-            return new LDAPMessage(messageID, new ModifyDNResponseProtocolOp(UNWILLING, null, ONLY_BINDS, null));
-        }
-
-        @Override
-        public LDAPMessage processSearchRequest(int messageID, SearchRequestProtocolOp request, List<Control> controls) {
-            return new LDAPMessage(messageID, new SearchResultDoneProtocolOp(UNWILLING, null, ONLY_BINDS, null));
-        }
-    }
-
     /** Configuration: region and credentials are those the tokens must be signed with. */
     public static final class Builder {
         private String region = "us-east-1";
@@ -288,8 +243,18 @@ public final class IamTokenLdapServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration allowedSkew = Duration.ofMinutes(1);
         private Set<RdsEndpoint> defaultEndpoints = Set.of();
+        private int port;
 
         private Builder() {
+        }
+
+        /** A fixed port (default 0: a free one, what tests should use; PostgreSQL learns it from pgHbaLine). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535: " + port);
+            }
+            this.port = port;
+            return this;
         }
 
         public Builder region(String region) {
@@ -320,14 +285,15 @@ public final class IamTokenLdapServer implements AutoCloseable {
             return this;
         }
 
-        /** Starts listening on a free port of 127.0.0.1. */
+        /** Starts listening on 127.0.0.1. */
         public IamTokenLdapServer start() {
             try {
                 IamTokenLdapServer server = new IamTokenLdapServer(this);
                 server.acceptEndpoints(defaultEndpoints);
                 return server;
             } catch (IOException e) {
-                throw new UncheckedIOException("the IAM token LDAP server could not listen on " + LISTEN_ADDRESS, e);
+                throw new UncheckedIOException("the IAM token LDAP server could not listen on " + LISTEN_ADDRESS + ":" + port
+                        + ": " + e.getMessage(), e);
             }
         }
     }

@@ -20,6 +20,8 @@ public enum TokenCheck {
     EXPIRED,
     /** X-Amz-Date lies further in the future than the allowed clock skew. */
     NOT_YET_VALID,
+    /** Refused because the test asked for it ({@link IamTokenLdapServer#refuseNextBinds(int)}), whatever the token. */
+    REFUSED_BY_TEST,
     /** The realm named in the bind DN has no accepted endpoints configured (fails closed). */
     UNKNOWN_REALM
 }

@@ -1,12 +1,8 @@
 package dev.awsjca.testkit.aws.secretsmanager;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.awsjca.testkit.aws.AwsTestCredentials;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -14,11 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,15 +42,16 @@ public final class LocalSecretsManager implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LocalSecretsManager.class.getName());
     private static final String SERVICE = "secretsmanager";
-    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    /** An IPv4 literal, not getLoopbackAddress(), which may be ::1 and would need brackets in the URI. */
+    private static final String LISTEN_ADDRESS = "127.0.0.1";
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Room for a connection storm's simultaneous first fetches (the JDK's default backlog is 50). */
+    private static final int BACKLOG = 256;
 
     private final String region;
     private final AwsTestCredentials credentials;
-    private final Clock clock;
     private final SecretStore store;
     private final SecretsManagerOperations operations;
-    private final SigV4HeaderVerifier verifier;
     private final SecretsManagerFaults faults = new SecretsManagerFaults();
     private final SecretsManagerCalls calls = new SecretsManagerCalls();
     private final HttpServer server;
@@ -66,12 +61,10 @@ public final class LocalSecretsManager implements AutoCloseable {
     private LocalSecretsManager(Builder b) throws IOException {
         this.region = b.region;
         this.credentials = b.credentials;
-        this.clock = b.clock;
         this.store = new SecretStore(b.region, b.accountId, b.clock);
         this.operations = new SecretsManagerOperations(store);
-        this.verifier = new SigV4HeaderVerifier(SERVICE, b.region, b.credentials, b.clock, b.allowedSkew);
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        this.server = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+        SigV4HeaderVerifier verifier = new SigV4HeaderVerifier(SERVICE, b.region, b.credentials, b.clock, b.allowedSkew);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LISTEN_ADDRESS), b.port), BACKLOG);
         int instance = INSTANCES.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
@@ -80,9 +73,9 @@ public final class LocalSecretsManager implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        server.createContext("/", new SecretsManagerHttpHandler(verifier, operations, store, faults, calls, b.clock));
         server.start();
-        this.endpoint = URI.create("http://" + loopback.getHostAddress() + ":" + server.getAddress().getPort());
+        this.endpoint = URI.create("http://" + LISTEN_ADDRESS + ":" + server.getAddress().getPort());
         LOG.log(Level.DEBUG, () -> "local Secrets Manager for " + region + " listening on " + endpoint);
     }
 
@@ -176,69 +169,6 @@ public final class LocalSecretsManager implements AutoCloseable {
         return "LocalSecretsManager[" + endpoint + ", region=" + region + "]";
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            ReceivedRequest request = new ReceivedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body);
-            String target = request.header("x-amz-target");
-            String operationName = target != null && target.startsWith(SecretsManagerOperations.TARGET_PREFIX)
-                    ? target.substring(SecretsManagerOperations.TARGET_PREFIX.length()) : String.valueOf(target);
-            String sentId = operations.secretIdOrNull(body);
-            String secret = sentId == null ? null : store.resolveName(sentId).orElse(sentId);
-            Instant arrived = clock.instant();
-            pause(faults.delay());
-            try {
-                byte[] answer = answer(request, secret, body);
-                calls.record(new RecordedCall(arrived, operationName, secret, RecordedCall.OK));
-                send(exchange, 200, answer);
-            } catch (AwsServiceError error) {
-                calls.record(new RecordedCall(arrived, operationName, secret, error.type().typeName()));
-                LOG.log(Level.DEBUG, () -> operationName + " for " + secret + " refused: " + error.type().typeName() + ": "
-                        + error.getMessage());
-                exchange.getResponseHeaders().add("x-amzn-ErrorType", error.type().typeName());
-                send(exchange, error.type().httpStatus(), operations.errorBody(error));
-            }
-        }
-    }
-
-    private byte[] answer(ReceivedRequest request, String secret, byte[] body) throws AwsServiceError {
-        if (!"POST".equals(request.method())) {
-            throw new AwsServiceError(AwsErrorType.UNKNOWN_OPERATION, "awsJson1.1 requests are POSTs to /.");
-        }
-        verifier.verify(request);
-        String operation = SecretsManagerOperations.operationOf(request.header("x-amz-target"));
-        JsonNode input = operations.parse(body);
-        var fault = faults.faultFor(operation, secret);
-        if (fault.isPresent()) {
-            throw fault.get();
-        }
-        return operations.invoke(operation, input);
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    private static void pause(Duration delay) {
-        if (delay.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private interface StoreCall<T> {
         T run() throws AwsServiceError;
     }
@@ -259,8 +189,21 @@ public final class LocalSecretsManager implements AutoCloseable {
         private String accountId = "123456789012";
         private Clock clock = Clock.systemUTC();
         private Duration allowedSkew = SigV4HeaderVerifier.DEFAULT_ALLOWED_SKEW;
+        private int port;
 
         private Builder() {
+        }
+
+        /**
+         * A fixed port, for a client in another JVM that must be configured before the endpoint starts
+         * (an application server); default 0: a free port, which is what tests in this JVM should use.
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535: " + port);
+            }
+            this.port = port;
+            return this;
         }
 
         public Builder region(String region) {
@@ -290,12 +233,13 @@ public final class LocalSecretsManager implements AutoCloseable {
             return this;
         }
 
-        /** Starts the endpoint on a free loopback port. */
+        /** Starts the endpoint on the loopback address. */
         public LocalSecretsManager start() {
             try {
                 return new LocalSecretsManager(this);
             } catch (IOException e) {
-                throw new UncheckedIOException("the local Secrets Manager could not listen on a loopback port", e);
+                throw new UncheckedIOException("the local Secrets Manager could not listen on "
+                        + LISTEN_ADDRESS + ":" + port + ": " + e.getMessage(), e);
             }
         }
     }

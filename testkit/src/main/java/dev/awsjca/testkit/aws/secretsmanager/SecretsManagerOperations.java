@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +44,7 @@ final class SecretsManagerOperations {
 
     JsonNode parse(byte[] body) throws AwsServiceError {
         try {
-            JsonNode node = json.readTree(body.length == 0 ? "{}".getBytes() : body);
+            JsonNode node = json.readTree(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
             if (node == null || !node.isObject()) {
                 throw new AwsServiceError(AwsErrorType.SERIALIZATION, "The request body must be a JSON object.");
             }

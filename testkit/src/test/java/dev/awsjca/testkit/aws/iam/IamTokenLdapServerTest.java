@@ -20,6 +20,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsUtilities;
 
 /** SDK-made tokens against the independent verifier, over real LDAP binds as PostgreSQL makes them. */
 class IamTokenLdapServerTest {
@@ -226,6 +229,33 @@ class IamTokenLdapServerTest {
     }
 
     @Test
+    void refuseNextBindsRefusesValidTokensThenRecovers() {
+        ldap.refuseNextBinds(2);
+        String token = sdkToken();
+        assertEquals(ResultCode.INVALID_CREDENTIALS, bind(USER, token));
+        assertEquals(ResultCode.INVALID_CREDENTIALS, bind(USER, token));
+        assertEquals(2, ldap.binds().refused(TokenCheck.REFUSED_BY_TEST));
+        assertEquals(ResultCode.SUCCESS, bind(USER, token));
+    }
+
+    @Test
+    void credentialsInstalledAsSystemPropertiesSignAcceptedTokens() {
+        String before = System.getProperty("aws.accessKeyId");
+        String secretBefore = System.getProperty("aws.secretAccessKey");
+        try (var installed = CREDENTIALS.installAsSystemProperties()) {
+            var fromChain = SystemPropertyCredentialsProvider.create().resolveCredentials();
+            assertEquals(CREDENTIALS.accessKeyId(), fromChain.accessKeyId());
+            String token = RdsUtilities.builder().region(Region.of(REGION))
+                    .credentialsProvider(SystemPropertyCredentialsProvider.create()).build()
+                    .generateAuthenticationToken(r -> r.hostname(HOST).port(PORT).username(USER));
+            assertEquals(ResultCode.SUCCESS, bind(USER, token));
+            assertFalse(installed.toString().contains(CREDENTIALS.secretAccessKey()));
+        }
+        assertEquals(before, System.getProperty("aws.accessKeyId"));
+        assertEquals(secretBefore, System.getProperty("aws.secretAccessKey"));
+    }
+
+    @Test
     void noTokenMaterialInRecordsOrMessages() {
         String token = sdkToken();
         String signature = token.substring(token.indexOf("X-Amz-Signature=") + "X-Amz-Signature=".length());
@@ -247,5 +277,7 @@ class IamTokenLdapServerTest {
                 + " ldapprefix=\"cn=\" ldapsuffix=\",ou=rds-iam,dc=awsjca,dc=test\"", ldap.pgHbaLine(USER, "127.0.0.0/8"));
         assertThrows(IllegalArgumentException.class, () -> ldap.pgHbaLine("local", "all", USER, "", ""));
         assertThrows(IllegalArgumentException.class, () -> ldap.pgHbaLine("host", "all", USER, "127.0.0.1/32", "a,b"));
+        assertThrows(IllegalArgumentException.class, () -> ldap.pgHbaLine("host", "all", "two words", "127.0.0.1/32", ""));
+        assertThrows(IllegalArgumentException.class, () -> ldap.pgHbaLine("host", "all", "a\"b", "127.0.0.1/32", ""));
     }
 }

@@ -111,6 +111,27 @@ class IamTokensInPostgreSqlTest {
     }
 
     @Test
+    void afterAFailoverTheNewWritersTokenLogsInAndTheBindLogTellsWhereItWasSigned() throws SQLException {
+        PgNode oldWriter = cluster.writer();
+        cluster.failover();
+        try {
+            PgNode newWriter = cluster.writer();
+            String token = SdkRdsTokens.token(CREDENTIALS, REGION, newWriter.host(), newWriter.port(), IAM_USER);
+            try (Connection c = connect(newWriter.host(), newWriter.port(), IAM_USER, token, "require");
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), aurora_db_instance_identifier()")) {
+                rs.next();
+                assertFalse(rs.getBoolean(1), "logged in on the new writer");
+                assertEquals(newWriter.instanceId(), rs.getString(2));
+            }
+            // the permissive endpoint set accepts any address of the cluster; the log says which one was signed
+            assertEquals(RdsEndpoint.of(newWriter.host(), newWriter.port()), ldap.binds().last().signedFor());
+        } finally {
+            cluster.rejoin(oldWriter);
+        }
+    }
+
+    @Test
     void postgresRefusesAForgedToken() {
         PgNode writer = cluster.writer();
         AwsTestCredentials forger = AwsTestCredentials.of(CREDENTIALS.accessKeyId(), "a-guessed-secret-key");

@@ -39,6 +39,12 @@ public final class SdkRdsTokens {
     /** What RdsUtilities does (presigned GET /?Action=connect&DBUser=..), signed at the given instant. */
     public static String tokenSignedAt(Instant signedAt, AwsTestCredentials credentials, String region, String host,
             int port, String dbUser) {
+        return tokenSignedAt(signedAt, Duration.ofMinutes(15), credentials, region, host, port, dbUser);
+    }
+
+    /** As above with another X-Amz-Expires than RdsUtilities' 15 minutes. */
+    public static String tokenSignedAt(Instant signedAt, Duration expires, AwsTestCredentials credentials, String region,
+            String host, int port, String dbUser) {
         SdkHttpFullRequest request = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.GET)
                 .protocol("https")
@@ -54,7 +60,7 @@ public final class SdkRdsTokens {
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "rds-db")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(AwsV4FamilyHttpSigner.AUTH_LOCATION, AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)
-                .putProperty(AwsV4FamilyHttpSigner.EXPIRATION_DURATION, Duration.ofMinutes(15))
+                .putProperty(AwsV4FamilyHttpSigner.EXPIRATION_DURATION, expires)
                 .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
         return signed.request().getUri().toString().substring("https://".length());
     }

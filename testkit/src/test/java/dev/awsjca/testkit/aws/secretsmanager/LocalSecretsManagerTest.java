@@ -13,9 +13,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -274,6 +278,24 @@ class LocalSecretsManagerTest {
         sm.putSecretJson(SECRET, fields);
         String json = client.getSecretValue(r -> r.secretId(SECRET)).secretString();
         assertEquals(fields, new ObjectMapper().readValue(json, Map.class));
+    }
+
+    @Test
+    void servesAStormOfConcurrentClients() throws Exception {
+        sm.putSecret(SECRET, V1);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<String>> values = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                values.add(pool.submit(() -> client.getSecretValue(r -> r.secretId(SECRET)).secretString()));
+            }
+            for (Future<String> value : values) {
+                assertEquals(V1, value.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(100, sm.calls().successfulGetSecretValue(SECRET));
     }
 
     @Test

@@ -40,6 +40,27 @@ class SigV4CryptoTest {
     }
 
     @Test
+    void signatureOfTheDocumentedPresignedUrl() throws Exception {
+        // AWS's S3 query-string authentication example: the same query canonicalisation RDS tokens use
+        // (S3 differs only in its UNSIGNED-PAYLOAD hash, given here)
+        CanonicalRequest canonical = CanonicalRequest.builder()
+                .method("GET")
+                .path("/test.txt")
+                .queryParameter("X-Amz-Algorithm", "AWS4-HMAC-SHA256")
+                .queryParameter("X-Amz-Credential", "AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request")
+                .queryParameter("X-Amz-Date", "20130524T000000Z")
+                .queryParameter("X-Amz-Expires", "86400")
+                .queryParameter("X-Amz-SignedHeaders", "host")
+                .header("host", "examplebucket.s3.amazonaws.com")
+                .signedHeaders(List.of("host"))
+                .payloadHash("UNSIGNED-PAYLOAD")
+                .build();
+        CredentialScope scope = CredentialScope.parse("AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request");
+        assertEquals("aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404",
+                SigV4Crypto.signature("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "20130524T000000Z", scope, canonical.text()));
+    }
+
+    @Test
     void malformedCredentialScopesAreRefused() {
         assertThrows(SignatureFormatException.class, () -> CredentialScope.parse("AKID/20150830/us-east-1/iam"));
         assertThrows(SignatureFormatException.class, () -> CredentialScope.parse("AKID/2015083/us-east-1/iam/aws4_request"));
