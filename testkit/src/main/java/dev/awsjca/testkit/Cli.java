@@ -31,6 +31,7 @@ public final class Cli {
               failover                                      crash the writer, promote the most advanced replica
               switchover [node]                             clean switchover; the old writer rejoins as a replica
               crash <node> | rejoin <node>                  stop a node at once | bring it back as a replica (pg_rewind)
+              restart <node>                                reboot a node in place, keeping its role
               blackhole <node>                              hold the node's traffic (clients hang, no reset)
               latency <node> <ms>                           delay the node's replies
               cut <node>                                    reset the node's open connections

@@ -317,6 +317,24 @@ public final class PgCluster implements AutoCloseable {
     }
 
     /**
+     * Restarts a node in place, keeping its role, like an instance reboot: an immediate stop, then crash
+     * recovery. Replicas of a restarted writer reconnect by themselves. Returns when the node accepts
+     * connections again (and, for a replica, streams again).
+     */
+    public synchronized ClusterEvent restart(PgNode node) {
+        Instant t0 = Instant.now();
+        node.crash();
+        node.start();
+        if (node == writer) {
+            Replication.awaitStreaming(node, replicas());
+        } else {
+            Replication.awaitStreaming(writer, List.of(node));
+            followTopology();
+        }
+        return record("restart", node.name(), t0, node == writer ? "writer" : "replica");
+    }
+
+    /**
      * Crashes the writer (if it still runs), promotes the most advanced replica and re-points the others
      * to it. Returns when the new writer has accepted a write, which with synchronous replication also
      * means a replica follows it.

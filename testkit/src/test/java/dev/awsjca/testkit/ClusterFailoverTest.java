@@ -219,6 +219,21 @@ class ClusterFailoverTest {
     }
 
     @Test
+    void aRestartedWriterStaysTheWriterAndKeepsItsCommits() throws Exception {
+        try (Connection c = db.connect()) {
+            Sql.execute(c, "CREATE TABLE before_restart AS SELECT 7 AS x");
+        }
+        PgNode writer = cluster.writer();
+        cluster.restart(writer);
+        assertEquals(writer, cluster.writer());
+        assertTopologyEverywhere(writer);
+        try (Connection c = db.connect()) {
+            assertEquals("7", Sql.string(c, "SELECT x FROM before_restart"));
+            Sql.execute(c, "INSERT INTO before_restart VALUES (8)"); // synchronous replication works again
+        }
+    }
+
+    @Test
     void switchoverIsClean() throws Exception {
         try (Connection c = db.connect()) {
             Sql.execute(c, "CREATE TABLE before_switchover AS SELECT 1 AS x");
