@@ -73,7 +73,7 @@ final class ClusterStart {
             }
             PgNode first = nodes.get(0);
             List<PgNode> replicas = nodes.subList(1, nodes.size());
-            InitdbTemplate template = InitdbTemplate.get(binaries, user, spec.superuser());
+            InitdbTemplate template = InitdbTemplate.get(binaries, user, spec.superuser(), spec.flavor());
             TlsFiles tls = tlsFuture.join();
             user.own(tls.certificate());
             user.own(tls.privateKey());

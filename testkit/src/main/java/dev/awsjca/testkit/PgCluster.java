@@ -86,6 +86,7 @@ public final class PgCluster implements AutoCloseable {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private String superuser = "postgres";
         private String password;
+        private TopologyFlavor flavor = TopologyFlavor.AURORA;
 
         private Builder() {
         }
@@ -124,8 +125,14 @@ public final class PgCluster implements AutoCloseable {
             return this;
         }
 
+        /** Which managed database's topology functions the nodes answer (default Aurora). */
+        public Builder flavor(TopologyFlavor flavor) {
+            this.flavor = Objects.requireNonNull(flavor, "flavor");
+            return this;
+        }
+
         public ClusterSpec spec() {
-            return new ClusterSpec(replicas, endpointLag, hbaRules, settings, superuser);
+            return new ClusterSpec(replicas, endpointLag, hbaRules, settings, superuser, flavor);
         }
 
         public PgCluster start() {

@@ -97,7 +97,8 @@ public final class PgNode {
     void start() {
         Path pidFile = dataDir.resolve("postmaster.pid");
         files.run(Duration.ofSeconds(90), "pg_ctl", "-D", dataDir.toString(), "-l", logFile.toString(), "-W",
-                "-o", "-c port=" + serverPort + " -c listen_addresses=" + host + " -c cluster_name=" + instanceId(),
+                "-o", "-c port=" + serverPort + " -c listen_addresses=" + host + " -c cluster_name=" + instanceId()
+                        + " -c testkit.endpoint_port=" + port,
                 "start");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         boolean seen = false;
