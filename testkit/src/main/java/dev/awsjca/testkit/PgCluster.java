@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ public final class PgCluster implements AutoCloseable {
     private final ClusterFiles files;
     private final TlsFiles tls;
     private final List<PgNode> nodes;
-    private final Map<PgNode, FaultProxy> proxies = new IdentityHashMap<>();
+    private final Map<PgNode, FaultProxy> proxies = new java.util.concurrent.ConcurrentHashMap<>(); // PgNode: identity equality
     private final ScheduledExecutorService scheduler;
     private final List<ClusterEvent> events = new CopyOnWriteArrayList<>();
     private ClusterEndpoint writerEndpoint;
