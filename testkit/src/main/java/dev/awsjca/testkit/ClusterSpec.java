@@ -28,6 +28,17 @@ public record ClusterSpec(int replicas, Duration endpointLag, List<String> hbaRu
             throw new IllegalArgumentException("superuser must be a plain lower-case identifier, was '" + superuser + "'");
         }
         java.util.Objects.requireNonNull(flavor, "flavor");
+        for (String rule : hbaRules) {
+            if (rule.contains("\n") || rule.contains("\r")) {
+                throw new IllegalArgumentException("an hbaRules entry is one pg_hba.conf line, without line breaks: '"
+                        + rule.replace("\n", "\\n").replace("\r", "\\r") + "'");
+            }
+        }
+        for (String name : settings.keySet()) {
+            if (!name.matches("[a-z_][a-z0-9_.]*")) {
+                throw new IllegalArgumentException("setting name must be a postgresql.conf parameter name, was '" + name + "'");
+            }
+        }
         hbaRules = List.copyOf(hbaRules);
         settings = Map.copyOf(settings);
     }
