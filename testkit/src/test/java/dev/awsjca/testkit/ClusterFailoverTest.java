@@ -188,7 +188,7 @@ class ClusterFailoverTest {
         cluster.rejoin(replica);
         assertTrue(cluster.readerEndpoint().targets().contains(replica));
         assertTopologyEverywhere(cluster.writer());
-        try (Connection c = Sql.connect(replica.jdbcUrl(db.name()), db)) {
+        try (Connection c = db.connect(replica)) {
             awaitOn(c, "SELECT 1 FROM pg_class WHERE relname = 'while_replica_down'");
             assertEquals("42", Sql.string(c, "SELECT x FROM while_replica_down"), "the replica caught up");
         }
