@@ -545,15 +545,37 @@ public final class PgCluster implements AutoCloseable {
                 .append(" -> ").append(writerEndpoint.targets().stream().map(PgNode::name).toList()).append('\n');
         s.append("  reader endpoint:  ").append(readerEndpoint.host()).append(':').append(readerEndpoint.port())
                 .append(" -> ").append(readerEndpoint.targets().stream().map(PgNode::name).toList()).append('\n');
+        Map<String, String> replication = replicationStates();
         for (PgNode node : nodes) {
             FaultProxy p = proxies.get(node);
             String role = !node.isRunning() ? "down" : node == writer ? "writer" : "replica";
-            s.append(String.format("  %-6s instance %-3s %-7s %s:%d (server port %d)%s%s%n", node.name(), node.instanceId(), role,
+            String streaming = replication.getOrDefault(node.instanceId(), "");
+            s.append(String.format("  %-6s instance %-3s %-7s %s:%d (server port %d)%s%s%s%n", node.name(), node.instanceId(), role,
                     node.host(), node.port(), node.serverPort(),
+                    streaming.isEmpty() ? "" : " " + streaming,
                     p.fault() == Fault.NONE ? "" : " fault=" + p.fault(),
                     p.latencyMillis() == 0 ? "" : " latency=" + p.latencyMillis() + "ms"));
         }
         return s.toString();
+    }
+
+    /** Per replica instance id, as the writer sees it: e.g. "streaming (quorum), replay lag 0 ms". */
+    private Map<String, String> replicationStates() {
+        Map<String, String> states = new java.util.HashMap<>();
+        PgNode w = writer;
+        if (!w.isRunning()) {
+            return states;
+        }
+        try (Connection c = w.connectDirect("postgres"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT application_name, state, sync_state,"
+                     + " round(coalesce(extract(epoch FROM replay_lag) * 1000, 0))::bigint FROM pg_stat_replication")) {
+            while (rs.next()) {
+                states.put(rs.getString(1), rs.getString(2) + " (" + rs.getString(3) + "), replay lag " + rs.getLong(4) + " ms");
+            }
+        } catch (SQLException e) {
+            states.clear(); // status is for people: leave the replication column out rather than fail
+        }
+        return states;
     }
 
     @Override
