@@ -18,16 +18,21 @@ final class DelayLine {
 
     private final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
     private final OutputStream out;
-    private final FaultProxy proxy;
+    private final Gate gate;
     private final Runnable onFailure;
     private final String threadName;
     private Thread thread;
     /** Chunks queued or being written: the pump writes directly only when this is 0, so order is kept. */
     private int inFlight;
 
-    DelayLine(OutputStream out, FaultProxy proxy, Runnable onFailure, String threadName) {
+    /** Blocks while the proxy holds traffic; false when the connection is gone. */
+    interface Gate {
+        boolean awaitTrafficFlows() throws InterruptedException;
+    }
+
+    DelayLine(OutputStream out, Gate gate, Runnable onFailure, String threadName) {
         this.out = out;
-        this.proxy = proxy;
+        this.gate = gate;
         this.onFailure = onFailure;
         this.threadName = threadName;
     }
@@ -69,7 +74,7 @@ final class DelayLine {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
                 }
-                if (!proxy.awaitTrafficFlows()) {
+                if (!gate.awaitTrafficFlows()) {
                     return;
                 }
                 out.write(chunk.bytes());

@@ -35,7 +35,7 @@ final class ProxyConnection {
     private void open() {
         try {
             // a blackholed host does not answer a new connection either: connect only once traffic flows
-            if (!proxy.awaitTrafficFlows() || closed.get()) {
+            if (!proxy.awaitTrafficFlows(closed::get)) {
                 reset();
                 return;
             }
@@ -63,7 +63,8 @@ final class ProxyConnection {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             if (replies) {
-                delayLine = new DelayLine(out, proxy, this::reset, "testkit-proxy-" + name + "-latency");
+                delayLine = new DelayLine(out, () -> proxy.awaitTrafficFlows(closed::get), this::reset,
+                        "testkit-proxy-" + name + "-latency");
                 this.replyDelay = delayLine;
             }
             while (true) {
@@ -76,7 +77,7 @@ final class ProxyConnection {
                     halfClose(to);
                     return;
                 }
-                if (!proxy.awaitTrafficFlows()) {
+                if (!proxy.awaitTrafficFlows(closed::get)) {
                     reset();
                     return;
                 }
@@ -145,6 +146,7 @@ final class ProxyConnection {
             reset(client);
             reset(server);
             proxy.forget(this);
+            proxy.connectionClosed();
         }
     }
 

@@ -77,6 +77,24 @@ class FaultProxyTest {
     }
 
     @Test
+    void cutEndsConnectionsHeldByABlackhole() throws Exception {
+        try (Connection open = db.connect()) {
+            cluster.blackhole(cluster.writer());
+            CompletableFuture<String> query = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Sql.string(open, "SELECT 1");
+                } catch (SQLException e) {
+                    return e.getSQLState();
+                }
+            });
+            Thread.sleep(300);
+            assertFalse(query.isDone(), "held by the blackhole");
+            cluster.cut(cluster.writer());
+            assertTrue(query.get(30, TimeUnit.SECONDS).startsWith("08"), "the held query ends with a connection error");
+        }
+    }
+
+    @Test
     void swallowedRepliesLeaveACommitUnacknowledged() throws Exception {
         try (Connection c = db.connect()) {
             Sql.execute(c, "CREATE TABLE swallowed (v text)");
