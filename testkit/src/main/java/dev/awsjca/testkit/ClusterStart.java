@@ -141,6 +141,12 @@ final class ClusterStart {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.writeString(dir.resolve("owner.pid"), ProcessHandle.current().pid() + "\n");
             user.own(dir);
+            try {
+                user.checkReachable(dir);
+            } catch (TestkitException e) {
+                Directories.delete(dir);
+                throw e;
+            }
             return dir;
         } catch (IOException e) {
             throw new TestkitException("could not create a cluster directory under " + System.getProperty("java.io.tmpdir")

@@ -64,6 +64,7 @@ final class InitdbTemplate {
         }
         Watchdog.watch(dir, binaries, user);
         try {
+            user.checkReachable(dir);
             String password = Passwords.random();
             ClusterFiles files = new ClusterFiles(binaries, user, dir, superuser, password);
             TestkitException last = null;
