@@ -27,6 +27,10 @@ final class ClusterUrls {
         this.db = db;
     }
 
+    String database() {
+        return db.name();
+    }
+
     String pattern() {
         return URLEncoder.encode(cluster.instanceHostPattern(), StandardCharsets.UTF_8);
     }
