@@ -50,6 +50,9 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
     // hosts a replica named during a search that the last topology lacked (a node that joined after the
     // last refresh, possibly the new writer): probed too until the writer is found
     private final Map<String, HostSpec> namedByReplicas = new ConcurrentHashMap<>();
+    // every host any topology held: a node that left it (crashed) and came back since the last refresh is
+    // often the next one promoted, and the search asks it directly instead of waiting for a replica's hint
+    private final Map<String, HostSpec> everSeen = new ConcurrentHashMap<>();
     private final ExecutorService probeThreads;
     private final Thread loop;
     private final AtomicLong failovers = new AtomicLong();
@@ -209,6 +212,7 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
             Map<String, HostSpec> all = new LinkedHashMap<>();
             current.hosts().forEach(h -> all.put(h.endpoint(), h));
             if (searchingNow) {
+                everSeen.values().forEach(h -> all.putIfAbsent(h.endpoint(), h));
                 namedByReplicas.values().forEach(h -> all.putIfAbsent(h.endpoint(), h));
             }
             if (!dialect.discoversHosts() || all.isEmpty()) {
@@ -256,6 +260,7 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
     /** A probe found a writer (or, for self-managed clusters, a node's role): record it, tell everyone. */
     private void update(List<HostSpec> hosts, boolean confirmedWriter) {
         Topology next = new Topology(hosts);
+        hosts.forEach(h -> everSeen.put(h.endpoint(), h.withRole(HostRole.UNKNOWN)));
         Topology previous;
         synchronized (lock) {
             previous = topology;
