@@ -16,6 +16,7 @@ import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionMetaData;
 import jakarta.resource.spi.SecurityException;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.postgresql.xa.PGXAConnection;
 
 import javax.security.auth.Subject;
@@ -248,6 +249,15 @@ final class AwsManagedConnection implements ManagedConnection {
             xaPhysical = physical;
         }
         return xa;
+    }
+
+    /** Whether the session's transaction is aborted (an error was raised in it and not rolled back). */
+    boolean isPhysicalTransactionFailed() {
+        try {
+            return logical.physicalConnection().unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED;
+        } catch (SQLException e) {
+            return false; // prepare will meet the real failure
+        }
     }
 
     boolean isForRecovery() {

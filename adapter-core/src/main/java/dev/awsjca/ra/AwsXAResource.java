@@ -70,9 +70,27 @@ final class AwsXAResource implements XAResource {
         }
     }
 
+    /**
+     * PostgreSQL answers PREPARE TRANSACTION in a failed transaction (a statement of the branch raised an
+     * error) by rolling it back, and pgjdbc reports that as a successful prepare: the TM would then commit
+     * the other branches and find this one gone (a heuristic outcome). Such a branch is rolled back here
+     * and reported as XA_RBROLLBACK, so the TM rolls back every branch.
+     */
     @Override
     public int prepare(Xid xid) throws XAException {
-        return call(xa -> xa.prepare(xid));
+        return call(xa -> {
+            if (mc.isPhysicalTransactionFailed()) {
+                try {
+                    xa.rollback(xid);
+                } catch (XAException ignored) {
+                    // the branch is rolled back by the server anyway once the session ends it
+                }
+                XAException x = new XAException("a statement of this branch failed: the branch is rolled back");
+                x.errorCode = XAException.XA_RBROLLBACK;
+                throw x;
+            }
+            return xa.prepare(xid);
+        });
     }
 
     @Override

@@ -184,6 +184,28 @@ class ManagedConnectionTest {
     }
 
     @Test
+    void aBranchWhoseStatementFailedIsNotPreparedButRolledBack() throws Exception {
+        AwsManagedConnection mc = open();
+        Connection h = handle(mc);
+        XAResource xa = mc.getXAResource();
+        Xid xid = xid();
+        String id = UUID.randomUUID().toString();
+        xa.start(xid, XAResource.TMNOFLAGS);
+        insert(h, id);
+        assertThrows(SQLException.class, () -> insert(h, id)); // duplicate key: the transaction is aborted
+        xa.end(xid, XAResource.TMSUCCESS);
+        XAException e = assertThrows(XAException.class, () -> xa.prepare(xid));
+        assertEquals(XAException.XA_RBROLLBACK, e.errorCode);
+        assertEquals(0, count(id));
+        try (Connection c = handle(mc); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from pg_prepared_xacts where database = current_database()")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1));
+        }
+        assertFalse(mc.isBroken());
+    }
+
+    @Test
     void twoConnectionsAreNeverTheSameResourceManager() throws Exception {
         XAResource a = open().getXAResource();
         XAResource b = open().getXAResource();
