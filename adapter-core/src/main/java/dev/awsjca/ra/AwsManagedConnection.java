@@ -45,7 +45,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class AwsManagedConnection implements ManagedConnection {
 
     private static final System.Logger LOG = System.getLogger(AwsManagedConnection.class.getName());
-    private static final int VALIDATION_TIMEOUT_S = 5;
+    private static final int VALIDATION_TIMEOUT_MS = 5_000;
 
     /** Who runs the transaction on this connection now. */
     enum Transaction { NONE, CONTAINER_LOCAL, APPLICATION_LOCAL, XA }
@@ -300,15 +300,17 @@ final class AwsManagedConnection implements ManagedConnection {
                 return false;
             }
         }
+        // one round trip, bounded in time: a node that vanished (no RST) must not hold up the pool
         Connection physical = c.physicalConnection();
         try {
-            if (physical == null || !physical.isValid(VALIDATION_TIMEOUT_S)) {
-                return false;
-            }
+            int previousTimeout = physical.getNetworkTimeout();
+            physical.setNetworkTimeout(Runnable::run, VALIDATION_TIMEOUT_MS);
             try (Statement s = physical.createStatement(); ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
                 return rs.next() && !rs.getBoolean(1);
+            } finally {
+                physical.setNetworkTimeout(Runnable::run, previousTimeout);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             return false;
         }
     }

@@ -27,12 +27,30 @@ final class Deployments {
     static EnterpriseArchive application(String name) {
         return ShrinkWrap.create(EnterpriseArchive.class, name + ".ear")
                 .addAsModule(resourceAdapter())
-                .addAsModule(ShrinkWrap.create(WebArchive.class, "app.war").addPackage(RowsServlet.class.getPackage()));
+                .addAsModule(applicationWar());
     }
 
     /** A war of its own, deployed apart from the adapter so that it can look at the server after an undeploy. */
     static WebArchive probe() {
         return ShrinkWrap.create(WebArchive.class, "probe.war").addClass(ThreadsServlet.class);
+    }
+
+    /** The application alone, for a server where the adapter is deployed and configured separately. */
+    static WebArchive applicationWar() {
+        return ShrinkWrap.create(WebArchive.class, "app.war").addPackage(RowsServlet.class.getPackage());
+    }
+
+    /** The rar exactly as the build made it (no ironjacamar.xml): configured in the resource-adapters subsystem. */
+    static ResourceAdapterArchive productionResourceAdapter() {
+        File rar = new File(System.getProperty("awsjca.it.rar", "target/deps/rar.rar"));
+        // under the name the subsystem's archive attribute refers to
+        return ShrinkWrap.create(ResourceAdapterArchive.class, "aws-advanced-jca.rar")
+                .merge(ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, rar));
+    }
+
+    /** The writer's JDBC URL for the adapter's {@code Url}. */
+    static String url(PgCluster cluster, String database) {
+        return "jdbc:aws-wrapper:postgresql://" + cluster.writer().host() + ":" + cluster.writer().port() + "/" + database;
     }
 
     static ResourceAdapterArchive resourceAdapter() {
@@ -82,8 +100,7 @@ final class Deployments {
                         </recover-credential>
                       </recovery>
                     </connection-definition>
-                """.formatted(jndi, pool, xml("jdbc:aws-wrapper:postgresql://" + cluster.writer().host() + ":"
-                        + cluster.writer().port() + "/" + database), user, password,
+                """.formatted(jndi, pool, xml(url(cluster, database)), user, password,
                 xml(cluster.instanceHostPattern()), user, password);
     }
 
