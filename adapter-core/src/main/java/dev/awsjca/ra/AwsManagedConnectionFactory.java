@@ -372,6 +372,23 @@ public class AwsManagedConnectionFactory
         return getLong(WrapperProperties.IAM_TOKEN_LIFETIME_S);
     }
 
+    public void setIamAllowPlaintext(Boolean allow) {
+        set(WrapperProperties.IAM_ALLOW_PLAINTEXT, allow);
+    }
+
+    public Boolean getIamAllowPlaintext() {
+        String v = get(WrapperProperties.IAM_ALLOW_PLAINTEXT);
+        return v == null ? null : Boolean.valueOf(v);
+    }
+
+    public void setAwsProfile(String profile) {
+        set(WrapperProperties.AWS_PROFILE, profile);
+    }
+
+    public String getAwsProfile() {
+        return get(WrapperProperties.AWS_PROFILE);
+    }
+
     public void setSecretId(String secretId) {
         set(WrapperProperties.SECRET_ID, secretId);
     }

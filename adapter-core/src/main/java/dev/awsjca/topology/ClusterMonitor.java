@@ -305,8 +305,11 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
                     reportDown(host);
                 }
             } catch (SQLException | RuntimeException e) {
-                health(host).probeFailed(1);
                 closeConnection();
+                if (closed) {
+                    return; // the monitor is stopping: its own probes fail, the host did not
+                }
+                health(host).probeFailed(1);
                 if (isCurrentWriter()) {
                     reportDown(host);
                 }

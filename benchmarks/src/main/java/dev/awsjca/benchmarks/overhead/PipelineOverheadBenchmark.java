@@ -50,7 +50,7 @@ public class PipelineOverheadBenchmark {
         String pgjdbcUrl = "jdbc:postgresql://" + writer.host() + ":" + writer.serverPort() + "/postgres";
         String url = switch (driver) {
             case "pgjdbc" -> pgjdbcUrl;
-            case "wrapper" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:");
+            case "wrapper" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:") + "?plugins=";
             case "wrapper+3noop" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:") + "?plugins=noopA,noopB,noopC";
             default -> throw new IllegalArgumentException(driver);
         };

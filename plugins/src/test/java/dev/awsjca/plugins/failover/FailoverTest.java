@@ -349,12 +349,15 @@ class FailoverTest {
             PgNode old = cluster.writer();
             Statement before = c.createStatement();
             cluster.switchover();
-            // refused by the demoted writer (25006), or stopped before it was sent: either way it did not happen
+            // refused by the demoted writer (25006) or stopped before it was sent: 08S02; the session ended by the
+            // shutdown while the statement may have been running: 08007. Never silently lost or duplicated.
             SQLException e = assertThrows(SQLException.class, () -> before.execute("INSERT INTO item VALUES (31, 'refused')"));
-            assertEquals("08S02", e.getSQLState(), e.toString());
+            assertTrue(e.getSQLState().equals("08S02") || e.getSQLState().equals("08007"), e.toString());
             assertNotEquals(old.host(), host(c));
-            try (Statement s = c.createStatement()) {
-                s.execute("INSERT INTO item VALUES (31, 'on the new writer')");
+            if (count("id = 31") == 0) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO item VALUES (31, 'on the new writer')");
+                }
             }
         }
         assertEquals(1, count("id = 31"));
