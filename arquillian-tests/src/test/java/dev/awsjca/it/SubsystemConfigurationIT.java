@@ -60,7 +60,7 @@ class SubsystemConfigurationIT {
     void aConnectionDefinitionFromTheSubsystemServesJtaWork() throws Exception {
         PgCluster cluster = ItCluster.get();
         long logStart = ServerLog.position();
-        configure(Map.of());
+        configure("XATransaction", Map.of());
         try {
             deployer.deploy("rar");
             deployer.deploy("app");
@@ -83,7 +83,7 @@ class SubsystemConfigurationIT {
     @Test
     void aBadConfigPropertyFailsTheDeploymentNamingIt() throws Exception {
         long logStart = ServerLog.position();
-        configure(Map.of("FailoverTimeoutMs", "-5"));
+        configure("XATransaction", Map.of("FailoverTimeoutMs", "-5"));
         try {
             Exception e = assertThrows(Exception.class, () -> deployer.deploy("rar"));
             String log = String.join("\n", ServerLog.errorsSince(logStart));
@@ -95,18 +95,44 @@ class SubsystemConfigurationIT {
         }
     }
 
+    /** The same adapter run by the container as a local (one-phase) resource: its LocalTransaction. */
+    @Test
+    void aLocalTransactionDefinitionCommitsAndRollsBack() throws Exception {
+        long logStart = ServerLog.position();
+        configure("LocalTransaction", Map.of());
+        try {
+            deployer.deploy("rar");
+            deployer.deploy("app");
+            URL app = new URL("http://127.0.0.1:" + System.getProperty("wildfly.http.port", "8280") + "/app/");
+            for (String op : new String[] {"cmt", "bmt"}) {
+                String kept = UUID.randomUUID().toString();
+                String dropped = UUID.randomUUID().toString();
+                assertEquals("ok", Http.get(app, "rows?op=" + op + "&commit=true&id=" + kept));
+                assertEquals("ok", Http.get(app, "rows?op=" + op + "&commit=false&id=" + dropped));
+                assertEquals(1, ItCluster.count(ItCluster.FIRST, kept), op);
+                assertEquals(0, ItCluster.count(ItCluster.FIRST, dropped), op);
+            }
+            List<String> errors = ServerLog.errorsSince(logStart);
+            assertTrue(errors.isEmpty(), "server.log has errors:\n" + String.join("\n", errors));
+        } finally {
+            undeployQuietly("app");
+            undeployQuietly("rar");
+            unconfigure();
+        }
+    }
+
     // ---- the subsystem configuration, as the README's jboss-cli commands write it
 
     private static ModelNode adapterAddress() {
         return Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", RAR);
     }
 
-    private void configure(Map<String, String> overrides) throws IOException {
+    private void configure(String transactionSupport, Map<String, String> overrides) throws IOException {
         PgCluster cluster = ItCluster.get();
         Operations.CompositeOperationBuilder ops = Operations.CompositeOperationBuilder.create();
         ModelNode addAdapter = Operations.createAddOperation(adapterAddress());
         addAdapter.get("archive").set(RAR);
-        addAdapter.get("transaction-support").set("XATransaction");
+        addAdapter.get("transaction-support").set(transactionSupport);
         ops.addStep(addAdapter);
         String[][] definitions = {{"aws", Deployments.JNDI_FIRST, ItCluster.FIRST}, {"aws2", Deployments.JNDI_SECOND, ItCluster.SECOND}};
         for (String[] d : definitions) {
@@ -118,8 +144,10 @@ class SubsystemConfigurationIT {
             addDefinition.get("min-pool-size").set(0);
             addDefinition.get("max-pool-size").set(20);
             addDefinition.get("validate-on-match").set(true);
-            addDefinition.get("recovery-username").set(cluster.superuser());
-            addDefinition.get("recovery-password").set(cluster.password());
+            if (transactionSupport.equals("XATransaction")) {
+                addDefinition.get("recovery-username").set(cluster.superuser());
+                addDefinition.get("recovery-password").set(cluster.password());
+            }
             ops.addStep(addDefinition);
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("Url", Deployments.url(cluster, d[2]));
