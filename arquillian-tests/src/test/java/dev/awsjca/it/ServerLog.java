@@ -56,4 +56,28 @@ final class ServerLog {
         }
         return errors;
     }
+
+    /**
+     * Lines written since {@code position} that contain any of {@code needles} (secrets that must never be
+     * logged), with each needle masked so that a failing test does not spread them further.
+     */
+    static List<String> linesContaining(long position, java.util.Collection<String> needles) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (RandomAccessFile f = new RandomAccessFile(file().toFile(), "r")) {
+            long from = position <= f.length() ? Math.max(position, 0) : 0; // rotated: read it all
+            byte[] bytes = new byte[(int) (f.length() - from)];
+            f.seek(from);
+            f.readFully(bytes);
+            for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+                if (needles.stream().anyMatch(line::contains)) {
+                    String masked = line;
+                    for (String needle : needles) {
+                        masked = masked.replace(needle, "<" + needle.length() + " chars masked>");
+                    }
+                    found.add(masked);
+                }
+            }
+        }
+        return found;
+    }
 }
