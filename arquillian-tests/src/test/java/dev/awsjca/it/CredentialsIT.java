@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +61,7 @@ class CredentialsIT {
     private static final String SECRET_USER = "sm_wildfly";
     private static final String SECRET_PASSWORD = "sm-" + UUID.randomUUID();
     private static final String SECRET_ID = "wildfly/creds";
+    private static final String RECOVERY_PLACEHOLDER = "replaced-by-the-plugin";
 
     private static IamTokenLdapServer ldap;
     private static LocalSecretsManager secretsManager;
@@ -215,7 +217,12 @@ class CredentialsIT {
         iam.put("Plugins", "failover,iam");
         iam.put("ClusterInstanceHostPattern", cluster.instanceHostPattern());
         iam.put("IamRegion", REGION);
-        addDefinition(ops, "iam", "java:/jdbc/aws-iam", iam);
+        // XA recovery logs in as this user with a token of its own. WildFly enables recovery only with a
+        // recovery password; iam replaces it with a token, so it is a placeholder (never sent to the database)
+        addDefinition(ops, "iam", "java:/jdbc/aws-iam", iam, d -> {
+            d.get("recovery-username").set(IAM_USER);
+            d.get("recovery-password").set(RECOVERY_PLACEHOLDER);
+        });
 
         Map<String, String> secrets = new LinkedHashMap<>();
         secrets.put("Url", "jdbc:aws-wrapper:postgresql://" + cluster.writer().host() + ":" + cluster.writer().port() + "/" + DATABASE);
@@ -223,11 +230,16 @@ class CredentialsIT {
         secrets.put("SecretId", SECRET_ID);
         secrets.put("Region", REGION);
         secrets.put("SecretsManagerEndpoint", secretsManager.endpoint().toString());
-        addDefinition(ops, "secrets", "java:/jdbc/aws-secrets", secrets);
+        // XA recovery logs in with the secret's login too (the secret wins over the Subject's): placeholders
+        addDefinition(ops, "secrets", "java:/jdbc/aws-secrets", secrets, d -> {
+            d.get("recovery-username").set(SECRET_USER);
+            d.get("recovery-password").set(RECOVERY_PLACEHOLDER);
+        });
         execute(ops.build().getOperation());
     }
 
-    private static void addDefinition(Operations.CompositeOperationBuilder ops, String name, String jndi, Map<String, String> properties) {
+    private static void addDefinition(Operations.CompositeOperationBuilder ops, String name, String jndi, Map<String, String> properties,
+            Consumer<ModelNode> recovery) {
         ModelNode address = adapterAddress().clone();
         address.add("connection-definitions", name);
         ModelNode add = Operations.createAddOperation(address);
@@ -236,6 +248,7 @@ class CredentialsIT {
         add.get("min-pool-size").set(0);
         add.get("max-pool-size").set(10);
         add.get("validate-on-match").set(true);
+        recovery.accept(add);
         ops.addStep(add);
         properties.forEach((property, value) -> {
             ModelNode propertyAddress = address.clone();
