@@ -50,14 +50,24 @@ public final class WrapperProperties {
                     + " e.g. ?.cluster-xyz.us-east-1.rds.amazonaws.com.");
 
     // ---- host monitoring
+    // Defaults: a host is declared dead after 4 probes in a row, 500 ms apart, went unanswered (2 s of
+    // silence; 2.0-2.5 s after a blackhole, about 3 s to the first statement on the new writer). A probe
+    // is SELECT 1 on a connection kept open, so a busy or slow host that answers within 2 s never trips it,
+    // and statements are never timed: a long query is not a failure.
     public static final Property<Long> FAILURE_DETECTION_TIME_MS = declare("failureDetectionTimeMs",
-            PropertyType.millis(0), "1000", "hostMonitoring", false,
-            "How long a statement runs before its host is watched by the out-of-band probes.");
+            PropertyType.millis(0), "0", "hostMonitoring", false,
+            "How long a statement must have been running before its host is probed. 0: the host is probed while any"
+                    + " statement runs on it (the probes are shared per host, so this costs nothing per statement);"
+                    + " more only spares the database probes during short statements and delays detection by as much.");
     public static final Property<Long> FAILURE_DETECTION_INTERVAL_MS = declare("failureDetectionIntervalMs",
-            PropertyType.millis(1), "1000", "hostMonitoring", false, "Time between two probes of a watched host.");
+            PropertyType.millis(100), "500", "hostMonitoring", false,
+            "Time between two probes of a watched host, and how long each probe has to answer before it counts as"
+                    + " failed (a probe still waiting counts once per interval).");
     public static final Property<Integer> FAILURE_DETECTION_COUNT = declare("failureDetectionCount",
-            PropertyType.count(1, 1000), "3", "hostMonitoring", false,
-            "Failed probes in a row after which a host is declared dead.");
+            PropertyType.count(1, 1000), "4", "hostMonitoring", false,
+            "Failed probes in a row after which a host is declared dead and the statements stuck on it are aborted:"
+                    + " a host is dead after count x interval of silence (2 s by default), so that detection"
+                    + " takes about 2-2.5 s while a host answering within 2 s is never declared dead.");
 
     // ---- IAM
     public static final Property<String> IAM_REGION = declare("iamRegion", PropertyType.region(), null, "iam", false,

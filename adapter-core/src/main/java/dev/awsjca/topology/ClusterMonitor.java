@@ -47,6 +47,7 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
     private final Set<Consumer<Topology>> listeners = new CopyOnWriteArraySet<>();
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, HostHealth> health = new ConcurrentHashMap<>();
+    private final Map<String, AutoCloseable> services = new ConcurrentHashMap<>();
     // hosts a replica named during a search that the last topology lacked (a node that joined after the
     // last refresh, possibly the new writer): probed too until the writer is found
     private final Map<String, HostSpec> namedByReplicas = new ConcurrentHashMap<>();
@@ -108,6 +109,33 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
     /** The health record of a host (made on first use). */
     public HostHealth health(HostSpec host) {
         return health.computeIfAbsent(host.endpoint(), k -> new HostHealth());
+    }
+
+    /**
+     * A service shared by the cluster's connections (e.g. the host monitors of the hostMonitoring plugin):
+     * made on first use under {@code name}, closed when this monitor closes, so its threads and
+     * connections end with the last user of the cluster (and with the resource adapter's stop).
+     *
+     * @throws IllegalStateException when the monitor is closed
+     */
+    public <S extends AutoCloseable> S service(String name, Class<S> type, java.util.function.Supplier<S> factory) {
+        if (closed) {
+            throw new IllegalStateException("cluster monitor " + key + " is closed");
+        }
+        AutoCloseable service = services.computeIfAbsent(name, k -> factory.get());
+        if (closed && services.remove(name, service)) {
+            closeQuietly(service); // close() ran meanwhile and may have missed it
+            throw new IllegalStateException("cluster monitor " + key + " is closed");
+        }
+        return type.cast(service);
+    }
+
+    private static void closeQuietly(AutoCloseable service) {
+        try {
+            service.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "a cluster service failed to close", e);
+        }
     }
 
     /** Called with the new topology whenever the writer or the set of hosts changes. */
@@ -389,6 +417,12 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
             Thread.currentThread().interrupt();
         }
         probes.values().forEach(Probe::closeConnection);
+        for (String name : List.copyOf(services.keySet())) {
+            AutoCloseable service = services.remove(name);
+            if (service != null) {
+                closeQuietly(service);
+            }
+        }
         unregisterMBean();
     }
 

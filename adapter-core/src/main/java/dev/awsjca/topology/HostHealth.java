@@ -13,6 +13,9 @@ public final class HostHealth {
     private volatile long lastLatencyNanos = -1;
     private volatile int consecutiveFailures;
     private volatile long lastChangeMillis = System.currentTimeMillis();
+    private volatile long averageLatencyNanos = -1;
+    private volatile long failedProbes;
+    private volatile long lastFailureMillis;
 
     public State state() {
         return state;
@@ -27,8 +30,27 @@ public final class HostHealth {
         return consecutiveFailures;
     }
 
+    /**
+     * The probes' round trip smoothed over about the last eight (an exponential moving average), or -1
+     * before the first: steadier than the last one for choosing the fastest reader.
+     */
+    public long averageLatencyNanos() {
+        return averageLatencyNanos;
+    }
+
+    /** Failed probes since the adapter started watching the host (recent errors show as a rising count). */
+    public long failedProbes() {
+        return failedProbes;
+    }
+
+    /** When a probe last failed (epoch millis), or 0 if none did. */
+    public long lastFailureMillis() {
+        return lastFailureMillis;
+    }
+
     public synchronized void probeSucceeded(long latencyNanos) {
         lastLatencyNanos = latencyNanos;
+        averageLatencyNanos = averageLatencyNanos < 0 ? latencyNanos : averageLatencyNanos + (latencyNanos - averageLatencyNanos) / 8;
         consecutiveFailures = 0;
         setState(State.UP);
     }
@@ -36,6 +58,8 @@ public final class HostHealth {
     /** A failed probe; the host is DOWN once {@code failuresToDown} failed in a row. Returns the new state. */
     public synchronized State probeFailed(int failuresToDown) {
         consecutiveFailures++;
+        failedProbes++;
+        lastFailureMillis = System.currentTimeMillis();
         setState(consecutiveFailures >= failuresToDown ? State.DOWN : State.SUSPECT);
         return state;
     }

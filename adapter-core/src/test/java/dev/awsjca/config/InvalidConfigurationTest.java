@@ -43,7 +43,7 @@ class InvalidConfigurationTest {
                 Arguments.of(BASE + "?failoverTimeoutMs=-5", "failoverTimeoutMs", "1 or more"),
                 Arguments.of(BASE + "?clusterTopologyRefreshMs=1.5", "clusterTopologyRefreshMs", "whole number"),
                 Arguments.of(BASE + "?failureDetectionCount=0", "failureDetectionCount", "from 1 to 1000"),
-                Arguments.of(BASE + "?failureDetectionIntervalMs=", "failureDetectionIntervalMs", "1 or more"),
+                Arguments.of(BASE + "?failureDetectionIntervalMs=", "failureDetectionIntervalMs", "100 or more"),
                 Arguments.of(BASE + "?iamPort=99999", "iamPort", "from 1 to 65535"),
                 Arguments.of(BASE + "?iamTokenLifetimeS=901", "iamTokenLifetimeS", "from 1 to 900"),
                 Arguments.of(BASE + "?secretsCacheTtlS=-1", "secretsCacheTtlS", "from 0 to 86400"),

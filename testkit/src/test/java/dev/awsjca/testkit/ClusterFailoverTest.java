@@ -87,6 +87,32 @@ class ClusterFailoverTest {
     }
 
     @Test
+    void aWriterThatCrashesBehindABlackholeSendsItsClientsNothing() throws Exception {
+        PgNode old = cluster.writer();
+        Connection c = db.connect();
+        try {
+            CompletableFuture<String> query = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Sql.string(c, "SELECT 'done' FROM pg_sleep(30)");
+                } catch (SQLException e) {
+                    return e.getSQLState();
+                }
+            });
+            Thread.sleep(300);
+            cluster.blackhole(old);
+            cluster.failover();
+            Thread.sleep(1000);
+            // a vanished host sends no FIN or RST: the client learns nothing until its own timeout
+            assertFalse(query.isDone(), "the crash is not seen through the blackhole");
+            cluster.heal(old);
+            String outcome = query.get(30, TimeUnit.SECONDS);
+            assertTrue(outcome.startsWith("08"), "once healed, the connection's end comes through: " + outcome);
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
     void topologyIsRightOnEveryNodeAfterFailover() throws Exception {
         PgNode oldWriter = cluster.writer();
         cluster.failover();

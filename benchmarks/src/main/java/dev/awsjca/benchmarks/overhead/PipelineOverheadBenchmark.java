@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the wrapper costs over pgjdbc: the same JDBC calls on raw pgjdbc, on the wrapper with no plugins,
- * and on the wrapper with three no-op plugins subscribed to every method. Two calls go over loopback to
+ * on the wrapper with three no-op plugins subscribed to every method, and with the real failover and
+ * hostMonitoring plugins (a one-node cluster: the host monitor runs). Two calls go over loopback to
  * a real PostgreSQL (SELECT 1, a small prepared INSERT); two stay in memory (ResultSet.getInt on a
  * fetched row, Connection.getAutoCommit) so that nanoseconds per plugin are visible above the noise.
  */
@@ -32,7 +33,8 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PipelineOverheadBenchmark {
 
-    @Param({"pgjdbc", "wrapper", "wrapper+3noop"})
+    // JMH splits -p values at commas: plugin lists are joined with '+' here
+    @Param({"pgjdbc", "wrapper", "wrapper+3noop", "wrapper+failover", "wrapper+failover+hostMonitoring"})
     public String driver;
 
     private PgCluster cluster;
@@ -52,6 +54,11 @@ public class PipelineOverheadBenchmark {
             case "pgjdbc" -> pgjdbcUrl;
             case "wrapper" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:") + "?plugins=";
             case "wrapper+3noop" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:") + "?plugins=noopA,noopB,noopC";
+            // dialect=postgresql: the cluster is the URL's host (the server port has no instance host pattern)
+            case "wrapper+failover" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:")
+                    + "?plugins=failover&dialect=postgresql";
+            case "wrapper+failover+hostMonitoring" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:")
+                    + "?plugins=failover,hostMonitoring&dialect=postgresql";
             default -> throw new IllegalArgumentException(driver);
         };
         connection = DriverManager.getConnection(url, cluster.superuser(), cluster.password());

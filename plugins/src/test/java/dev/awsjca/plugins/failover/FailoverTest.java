@@ -225,15 +225,14 @@ class FailoverTest {
         }
     }
 
-    @Test
-    void aCommitWhoseReplyIsLostIsNeverReportedRolledBack() throws Exception {
+    /** Writes a row in a transaction, applies the fault to the writer, commits, fails over; what commit threw. */
+    Throwable commitDuringFailover(int id, java.util.function.Consumer<PgNode> fault) throws Exception {
         try (Connection c = connectToWriter("")) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                s.execute("INSERT INTO item VALUES (10, 'committed, reply lost')");
+                s.execute("INSERT INTO item VALUES (" + id + ", 'commit during failover')");
             }
-            PgNode writer = cluster.writer();
-            cluster.swallowReplies(writer);
+            fault.accept(cluster.writer());
             Future<Throwable> commit = BACKGROUND.submit(() -> {
                 try {
                     c.commit();
@@ -244,38 +243,25 @@ class FailoverTest {
             });
             Thread.sleep(500);
             cluster.failover();
-            Throwable t = commit.get(60, TimeUnit.SECONDS);
-            // the new writer's "committed" cannot be told from a reused transaction id: unknown, never "rolled back"
-            assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
+            return commit.get(60, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aCommitWhoseReplyIsLostIsNeverReportedRolledBack() throws Exception {
+        Throwable t = commitDuringFailover(10, cluster::swallowReplies);
+        // the new writer's "committed" cannot be told from a reused transaction id: unknown, never "rolled back"
+        assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
         assertEquals(1, count("id = 10"));
     }
 
     @Test
     void aCommitThatNeverReachedTheWriterIsReportedRolledBack() throws Exception {
-        try (Connection c = connectToWriter("")) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("INSERT INTO item VALUES (11, 'never committed')");
-            }
-            PgNode writer = cluster.writer();
-            cluster.blackhole(writer);
-            Future<Throwable> commit = BACKGROUND.submit(() -> {
-                try {
-                    c.commit();
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
-            Thread.sleep(500);
-            cluster.failover();
-            Throwable t = commit.get(60, TimeUnit.SECONDS);
-            // the held COMMIT dies with the old writer's socket; the new writer never saw it commit
-            assertInstanceOf(SQLException.class, t, String.valueOf(t));
-            String state = ((SQLException) t).getSQLState();
-            assertTrue(t instanceof SQLTransactionRollbackException || state.equals("08007"), t.toString());
-        }
+        Throwable t = commitDuringFailover(11, cluster::blackhole);
+        // the held COMMIT dies with the old writer's socket; the new writer never saw it commit
+        assertInstanceOf(SQLException.class, t, String.valueOf(t));
+        String state = ((SQLException) t).getSQLState();
+        assertTrue(t instanceof SQLTransactionRollbackException || state.equals("08007"), t.toString());
         assertEquals(0, count("id = 11"));
     }
 

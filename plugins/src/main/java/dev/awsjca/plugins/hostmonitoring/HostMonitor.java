@@ -1,0 +1,252 @@
+package dev.awsjca.plugins.hostmonitoring;
+
+import dev.awsjca.topology.HostHealth;
+import dev.awsjca.topology.HostSpec;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Watches one host for all the connections to it. Every interval the shared scheduler calls {@link #tick};
+ * while a statement runs on the host (for longer than the grace), a tick sends a probe if none is out, and
+ * counts one miss if the last one still has not answered. A probe that answers clears the misses; one
+ * that fails counts one miss (once). After {@code count} misses in a row the host is dead: the
+ * connections with a statement running are aborted and the cluster monitor is told, so the writer
+ * search starts at once. Because a miss is counted by the clock and not by the probe's own timeout, the
+ * time to declare a host dead does not depend on pgjdbc's whole-second timeouts.
+ */
+final class HostMonitor {
+
+    private static final System.Logger LOG = System.getLogger(HostMonitor.class.getName());
+
+    private final HostSpec host;
+    private final MonitoringSettings settings;
+    private final HostHealth health;
+    private final ProbeConnection probe;
+    private final Executor probeThreads;
+    private final Executor aborter;
+    private final Consumer<HostSpec> reportDown;
+    private final Set<WatchedConnection> watched = ConcurrentHashMap.newKeySet();
+    private final HostMonitors owner;
+    private volatile ScheduledFuture<?> ticks;
+
+    // guarded by this
+    private boolean probing;
+    private boolean missCountedForProbe;
+    private int misses;
+    private boolean dead;
+    private boolean watchedAtLastTick;
+    private boolean stopped;
+    private String lastProbeError = "";
+
+    HostMonitor(HostSpec host, MonitoringSettings settings, HostHealth health, ProbeConnection probe, Executor probeThreads,
+                Executor aborter, Consumer<HostSpec> reportDown, HostMonitors owner) {
+        this.host = host;
+        this.settings = settings;
+        this.health = health;
+        this.probe = probe;
+        this.probeThreads = probeThreads;
+        this.aborter = aborter;
+        this.reportDown = reportDown;
+        this.owner = owner;
+    }
+
+    HostSpec host() {
+        return host;
+    }
+
+    void ticking(ScheduledFuture<?> future) {
+        this.ticks = future;
+    }
+
+    WatchedConnection add(Connection connection) {
+        WatchedConnection w = new WatchedConnection(connection, this);
+        watched.add(w);
+        return w;
+    }
+
+    void remove(WatchedConnection w) {
+        owner.removed(this, w);
+    }
+
+    /** Called by the owner under its lock. */
+    boolean forget(WatchedConnection w) {
+        watched.remove(w);
+        return watched.isEmpty();
+    }
+
+    synchronized boolean isDead() {
+        return dead;
+    }
+
+    /** One beat of the schedule. Never blocks: probes run on the probe threads, aborts too. */
+    void tick() {
+        long now = System.nanoTime();
+        boolean statementRunning = false;
+        long grace = settings.graceNanos();
+        for (WatchedConnection w : watched) {
+            if (w.runningLongerThan(grace, now)) {
+                statementRunning = true;
+                break;
+            }
+        }
+        boolean declare;
+        boolean abortBusy;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            if (!statementRunning) {
+                watchedAtLastTick = false;
+                return; // nobody is waiting on the host: no probes (the probe connection stays open)
+            }
+            if (!watchedAtLastTick && !dead) {
+                misses = 0; // misses from an earlier watch are history, not silence
+            }
+            watchedAtLastTick = true;
+            if (probing) {
+                // out since the last tick at least (ticks are an interval apart): one more interval of silence,
+                // unless the probe is logging in. A login is several round trips (startup, SCRAM, settings):
+                // on a slow link it takes several times a query's round trip, so it gets the allowed
+                // silence as a head start before its misses count.
+                long loginStarted = probe.loginStartedAt();
+                if (loginStarted == 0 || now - loginStarted >= TimeUnit.MILLISECONDS.toNanos(settings.silenceMs())) {
+                    missCountedForProbe = true;
+                    missed();
+                }
+            } else {
+                startProbe();
+            }
+            declare = !dead && misses >= settings.count();
+            dead |= declare;
+            abortBusy = dead;
+        }
+        if (declare) {
+            declareDead();
+        }
+        if (abortBusy) {
+            abortBusyConnections();
+        }
+    }
+
+    /**
+     * Opens the probe connection as soon as the host gets its first connection, before any statement
+     * waits on it, so that the first probes on the clock are single round trips, not a login.
+     */
+    synchronized void warmUp() {
+        if (!probing && !stopped) {
+            startProbe();
+        }
+    }
+
+    private void startProbe() {
+        probing = true;
+        missCountedForProbe = false;
+        try {
+            probeThreads.execute(this::runProbe);
+        } catch (RejectedExecutionException stopping) {
+            probing = false;
+        }
+    }
+
+    private void runProbe() {
+        try {
+            long roundTrip = probe.probe();
+            answered(roundTrip);
+        } catch (SQLException | RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    private void answered(long roundTripNanos) {
+        boolean wasDead;
+        synchronized (this) {
+            probing = false;
+            misses = 0;
+            wasDead = dead;
+            dead = false;
+        }
+        health.probeSucceeded(roundTripNanos);
+        if (wasDead) {
+            LOG.log(Level.INFO, "host {0} answers monitoring probes again", host.endpoint());
+        }
+    }
+
+    private void failed(Exception e) {
+        boolean declare;
+        synchronized (this) {
+            probing = false;
+            lastProbeError = e instanceof SQLException sql ? "SQLState " + sql.getSQLState() : e.getClass().getSimpleName();
+            if (stopped) {
+                return;
+            }
+            if (!missCountedForProbe) {
+                missed();
+            }
+            declare = !dead && misses >= settings.count() && watchedAtLastTick;
+            dead |= declare;
+        }
+        probe.abort(); // the next probe starts on a fresh connection
+        if (declare) {
+            declareDead();
+            abortBusyConnections();
+        }
+    }
+
+    private void missed() {
+        misses++;
+        health.probeFailed(settings.count());
+    }
+
+    private void declareDead() {
+        LOG.log(Level.INFO, "host {0} declared dead: {1} probes in a row got no answer ({2} ms of silence; last probe error: {3})",
+                host.endpoint(), settings.count(), settings.silenceMs(), lastProbeError());
+        health.markDown();
+        probe.abort(); // frees the probe thread stuck on it
+        try {
+            reportDown.accept(host);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not report " + host.endpoint() + " down to its cluster monitor", e);
+        }
+    }
+
+    private synchronized String lastProbeError() {
+        return lastProbeError.isEmpty() ? "none, no answer" : lastProbeError;
+    }
+
+    private void abortBusyConnections() {
+        String because = "host " + host.endpoint() + " answered no monitoring probe for " + settings.silenceMs() + " ms ("
+                + "failureDetectionCount=" + settings.count() + " x failureDetectionIntervalMs=" + settings.intervalMs()
+                + ") and was declared dead";
+        for (WatchedConnection w : watched) {
+            if (w.isBusy()) {
+                w.abort(because, aborter);
+            }
+        }
+    }
+
+    /** No connection uses the host any more (or the cluster is gone): no more ticks, probe connection closed. */
+    void stop() {
+        synchronized (this) {
+            stopped = true;
+        }
+        ScheduledFuture<?> t = ticks;
+        if (t != null) {
+            t.cancel(false);
+        }
+        probe.close();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "HostMonitor[" + host.endpoint() + (dead ? ", dead" : "") + ", misses=" + misses + ", connections=" + watched.size() + "]";
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Failure detection scenarios of the hostMonitoring plugin (docs/PERFORMANCE.md), e.g.
+#   scripts/detection.sh failover 5     writer blackholed + replica promoted: outage, wrapper vs pgjdbc
+#   scripts/detection.sh soak 180       long queries on a CPU-saturated database: false positives
+# Builds the modules it needs (no install) and runs the scenario on a local testkit cluster.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-postgresql.sh >/dev/null
+mvn -B -q -Dstyle.color=never -pl benchmarks -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/runtime.classpath -Dmdep.includeScope=runtime
+cp=$(cat benchmarks/target/runtime.classpath)
+what=${1:-failover}
+shift || true
+case "$what" in
+  failover) main=dev.awsjca.benchmarks.detection.BlackholeFailoverScenario ;;
+  soak) main=dev.awsjca.benchmarks.detection.FalsePositiveSoak ;;
+  *) echo "usage: $0 failover [runs] | soak [seconds]" >&2; exit 2 ;;
+esac
+exec java -cp "benchmarks/target/classes:$cp" "$main" "$@"
