@@ -61,6 +61,7 @@ class CredentialsIT {
     private static final String SECRET_USER = "sm_wildfly";
     private static final String SECRET_PASSWORD = "sm-" + UUID.randomUUID();
     private static final String SECRET_ID = "wildfly/creds";
+    private static final String ROTATED_PASSWORD = "sm-rotated-" + UUID.randomUUID();
     private static final String RECOVERY_PLACEHOLDER = "replaced-by-the-plugin";
 
     private static IamTokenLdapServer ldap;
@@ -130,29 +131,10 @@ class CredentialsIT {
             URL app = new URL("http://127.0.0.1:" + System.getProperty("wildfly.http.port", "8280") + "/credentials/");
             assertEquals("true true", Http.get(app, "credentials?def=metadata"), "the SDK in the server may not ask the instance metadata address");
 
-            ldap.binds().reset();
-            String kept = UUID.randomUUID().toString();
-            String dropped = UUID.randomUUID().toString();
-            assertEquals(IAM_USER, Http.get(app, "credentials?def=iam&commit=true&id=" + kept));
-            assertEquals(IAM_USER, Http.get(app, "credentials?def=iam&commit=false&id=" + dropped));
-            assertEquals(1, count(kept));
-            assertEquals(0, count(dropped));
-            List<BindAttempt> binds = ldap.binds().all();
-            assertTrue(!binds.isEmpty(), "PostgreSQL asked the LDAP verifier");
-            for (BindAttempt bind : binds) {
-                assertEquals(IAM_USER, bind.dbUser());
-                assertEquals(TokenCheck.ACCEPTED, bind.check(), bind.detail());
-                assertEquals(RdsEndpoint.of(cluster.writer().host(), cluster.writer().port()), bind.signedFor());
-            }
-
-            int readsBefore = secretsManager.calls().successfulGetSecretValue(SECRET_ID);
-            kept = UUID.randomUUID().toString();
-            dropped = UUID.randomUUID().toString();
-            assertEquals(SECRET_USER, Http.get(app, "credentials?def=secrets&commit=true&id=" + kept));
-            assertEquals(SECRET_USER, Http.get(app, "credentials?def=secrets&commit=false&id=" + dropped));
-            assertEquals(1, count(kept));
-            assertEquals(0, count(dropped));
-            assertTrue(secretsManager.calls().successfulGetSecretValue(SECRET_ID) > readsBefore, "the secret was read from the local endpoint");
+            iamLogsInWithTokensCheckedByPostgres(app);
+            aRefusedCachedTokenIsReplacedOnce(app);
+            secretsManagerLogsInWithTheSecret(app);
+            aRotatedSecretIsReadAgainOnce(app);
 
             List<String> errors = ServerLog.errorsSince(logStart);
             assertTrue(errors.isEmpty(), "server.log has errors:\n" + String.join("\n", errors));
@@ -162,8 +144,63 @@ class CredentialsIT {
             unconfigure();
         }
         List<String> leaks = ServerLog.linesContaining(logStart,
-                List.of(AWS.secretAccessKey(), SECRET_PASSWORD, "X-Amz-Signature", "X-Amz-Credential", "Amz-Security-Token"));
+                List.of(AWS.secretAccessKey(), SECRET_PASSWORD, ROTATED_PASSWORD, "X-Amz-Signature", "X-Amz-Credential", "Amz-Security-Token"));
         assertEquals(List.of(), leaks, "server.log shows a secret key, a token or a password");
+    }
+
+    /** A CMT bean commits one row and rolls another back, as the IAM user, each login accepted by the verifier. */
+    private void iamLogsInWithTokensCheckedByPostgres(URL app) throws Exception {
+        ldap.binds().reset();
+        commitAndRollBack(app, "iam", IAM_USER);
+        List<BindAttempt> binds = ldap.binds().all();
+        assertTrue(!binds.isEmpty(), "PostgreSQL asked the LDAP verifier");
+        for (BindAttempt bind : binds) {
+            assertEquals(IAM_USER, bind.dbUser());
+            assertEquals(TokenCheck.ACCEPTED, bind.check(), bind.detail());
+            assertEquals(RdsEndpoint.of(cluster.writer().host(), cluster.writer().port()), bind.signedFor());
+        }
+    }
+
+    /** A new physical connection whose cached token PostgreSQL refuses logs in with a fresh one. */
+    private void aRefusedCachedTokenIsReplacedOnce(URL app) throws Exception {
+        flushPool("iam");
+        ldap.binds().reset();
+        ldap.refuseNextBinds(1);
+        commitAndRollBack(app, "iam", IAM_USER);
+        assertEquals(1, ldap.binds().refused(), "the cached token, refused once");
+        assertTrue(ldap.binds().last().accepted(), "then a fresh token: " + ldap.binds().last().detail());
+    }
+
+    private void secretsManagerLogsInWithTheSecret(URL app) throws Exception {
+        int readsBefore = secretsManager.calls().successfulGetSecretValue(SECRET_ID);
+        commitAndRollBack(app, "secrets", SECRET_USER);
+        assertTrue(secretsManager.calls().successfulGetSecretValue(SECRET_ID) > readsBefore, "the secret was read from the local endpoint");
+    }
+
+    /** The password changes in the database and in the secret: the next new login reads the secret again, once. */
+    private void aRotatedSecretIsReadAgainOnce(URL app) throws Exception {
+        cluster.execute(cluster.writer(), "postgres", "ALTER ROLE " + SECRET_USER + " PASSWORD '" + ROTATED_PASSWORD + "'");
+        secretsManager.putSecretJson(SECRET_ID, Map.of("username", SECRET_USER, "password", ROTATED_PASSWORD));
+        flushPool("secrets");
+        int readsBefore = secretsManager.calls().successfulGetSecretValue(SECRET_ID);
+        commitAndRollBack(app, "secrets", SECRET_USER);
+        assertEquals(readsBefore + 1, secretsManager.calls().successfulGetSecretValue(SECRET_ID));
+    }
+
+    private static void commitAndRollBack(URL app, String definition, String user) throws Exception {
+        String kept = UUID.randomUUID().toString();
+        String dropped = UUID.randomUUID().toString();
+        assertEquals(user, Http.get(app, "credentials?def=" + definition + "&commit=true&id=" + kept));
+        assertEquals(user, Http.get(app, "credentials?def=" + definition + "&commit=false&id=" + dropped));
+        assertEquals(1, count(kept), definition + ": committed row");
+        assertEquals(0, count(dropped), definition + ": rolled back row");
+    }
+
+    /** The pool's connections are closed: the next use opens a new physical connection (a new login). */
+    private void flushPool(String definition) throws IOException {
+        ModelNode address = adapterAddress().clone();
+        address.add("connection-definitions", definition);
+        execute(Operations.createOperation("flush-all-connection-in-pool", address));
     }
 
     private static int count(String id) throws SQLException {
