@@ -8,4 +8,5 @@ echo "Building (mvn install -DskipTests)..."
 mvn -B -q -Dstyle.color=never -DskipTests install
 mvn -B -q -Dstyle.color=never -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath -Dmdep.includeScope=runtime
 cp=$(cat benchmarks/target/runtime.classpath)
-exec java -cp "benchmarks/target/classes:$cp" dev.awsjca.demo.Demo "$@"
+exec java -Djava.util.logging.SimpleFormatter.format='  [adapter log] %5$s%n' \
+  -cp "benchmarks/target/classes:$cp" dev.awsjca.demo.Demo "$@"

@@ -60,6 +60,12 @@ public final class PropertyType<T> {
         return new PropertyType<>(expected, List.of(), s -> s);
     }
 
+    /** {@code true} or {@code false}, nothing else (no "yes", no "1"): a typo must not read as false. */
+    public static PropertyType<Boolean> bool() {
+        return new PropertyType<>("true or false", List.of("true", "false"),
+                s -> s.equals("true") ? Boolean.TRUE : s.equals("false") ? Boolean.FALSE : null);
+    }
+
     public static PropertyType<Long> millis(long min) {
         return wholeNumber("a whole number of milliseconds, " + min + " or more", min, Long.MAX_VALUE);
     }

@@ -79,6 +79,15 @@ public final class WrapperProperties {
     public static final Property<Long> IAM_TOKEN_LIFETIME_S = declare("iamTokenLifetimeS", PropertyType.seconds(1, 900),
             "900", "iam", false, "How long a token is used (RDS accepts a token for 15 minutes).");
 
+    public static final Property<Boolean> IAM_ALLOW_PLAINTEXT = declare("iamAllowPlaintext", PropertyType.bool(), "false",
+            "iam", false, "Allow IAM tokens over a connection without TLS (sslmode=disable or allow). For local tests only:"
+                    + " RDS refuses IAM logins without TLS, and a token in clear text is a password in clear text.");
+
+    // ---- AWS credentials (iam, secretsManager)
+    public static final Property<String> AWS_PROFILE = declare("awsProfile", PropertyType.text("a profile name"), null,
+            "iam, secretsManager", false, "Profile of the AWS credentials and config files to use instead of the"
+                    + " AWS SDK's default credentials chain (environment, system properties, web identity, profile, container, instance role).");
+
     // ---- Secrets Manager
     public static final Property<String> SECRET_ID = declare("secretId", PropertyType.text("a secret name or ARN"), null, "secretsManager",
             false, "Name or ARN of the secret holding username and password.");

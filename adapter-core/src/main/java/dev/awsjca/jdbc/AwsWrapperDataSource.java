@@ -175,6 +175,14 @@ public class AwsWrapperDataSource implements DataSource, Serializable {
         set(WrapperProperties.IAM_TOKEN_LIFETIME_S, seconds);
     }
 
+    public void setIamAllowPlaintext(boolean allow) {
+        set(WrapperProperties.IAM_ALLOW_PLAINTEXT, allow);
+    }
+
+    public void setAwsProfile(String profile) {
+        set(WrapperProperties.AWS_PROFILE, profile);
+    }
+
     public void setSecretId(String secretId) {
         set(WrapperProperties.SECRET_ID, secretId);
     }

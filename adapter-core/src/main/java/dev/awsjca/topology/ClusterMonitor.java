@@ -48,6 +48,12 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, HostHealth> health = new ConcurrentHashMap<>();
     private final Map<String, AutoCloseable> services = new ConcurrentHashMap<>();
+    // hosts a replica named during a search that the last topology lacked (a node that joined after the
+    // last refresh, possibly the new writer): probed too until the writer is found
+    private final Map<String, HostSpec> namedByReplicas = new ConcurrentHashMap<>();
+    // every host any topology held: a node that left it (crashed) and came back since the last refresh is
+    // often the next one promoted, and the search asks it directly instead of waiting for a replica's hint
+    private final Map<String, HostSpec> everSeen = new ConcurrentHashMap<>();
     private final ExecutorService probeThreads;
     private final Thread loop;
     private final AtomicLong failovers = new AtomicLong();
@@ -233,6 +239,10 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
         } else {
             Map<String, HostSpec> all = new LinkedHashMap<>();
             current.hosts().forEach(h -> all.put(h.endpoint(), h));
+            if (searchingNow) {
+                everSeen.values().forEach(h -> all.putIfAbsent(h.endpoint(), h));
+                namedByReplicas.values().forEach(h -> all.putIfAbsent(h.endpoint(), h));
+            }
             if (!dialect.discoversHosts() || all.isEmpty()) {
                 endpoints.urlHosts().forEach(h -> all.putIfAbsent(h.endpoint(), h));
             }
@@ -259,15 +269,33 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
         return hosts;
     }
 
+    /**
+     * While searching, a replica's view of the cluster may hold a node the last topology lacked (one that
+     * rejoined after the last refresh and was then promoted): without this, the search would never ask
+     * it, and every failover would wait out failoverTimeoutMs. What the replica says is only a hint: the
+     * node counts as the writer once its own probe says so.
+     */
+    private void learnHostsFrom(List<HostSpec> seenByReplica) {
+        Topology current = topology;
+        for (HostSpec h : seenByReplica) {
+            if (current.hosts().stream().noneMatch(k -> k.endpoint().equals(h.endpoint()))
+                    && namedByReplicas.putIfAbsent(h.endpoint(), h.withRole(HostRole.UNKNOWN)) == null) {
+                LOG.log(Level.INFO, "cluster {0}: a replica names {1}, not in the last topology: probing it too", key, h.endpoint());
+            }
+        }
+    }
+
     /** A probe found a writer (or, for self-managed clusters, a node's role): record it, tell everyone. */
     private void update(List<HostSpec> hosts, boolean confirmedWriter) {
         Topology next = new Topology(hosts);
+        hosts.forEach(h -> everSeen.put(h.endpoint(), h.withRole(HostRole.UNKNOWN)));
         Topology previous;
         synchronized (lock) {
             previous = topology;
             topology = next;
             if (confirmedWriter && searching) {
                 searching = false;
+                namedByReplicas.clear(); // the writer's topology has them now
                 writerEpoch++;
                 settleUntil = System.nanoTime() + SETTLE_NANOS;
                 LOG.log(Level.INFO, "cluster {0}: writer is {1}", key, next.writer().map(HostSpec::endpoint).orElse("?"));
@@ -326,6 +354,8 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
                         }
                     } else if (isCurrentWriter()) {
                         reportDown(host); // the writer we knew was demoted: look for the new one
+                    } else if (isSearchingForWriter()) {
+                        learnHostsFrom(dialect.topology(connection, endpoints));
                     }
                 } else if (writer) {
                     update(withRoles(host, true), true);
@@ -333,8 +363,11 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
                     reportDown(host);
                 }
             } catch (SQLException | RuntimeException e) {
-                health(host).probeFailed(1);
                 closeConnection();
+                if (closed) {
+                    return; // the monitor is stopping: its own probes fail, the host did not
+                }
+                health(host).probeFailed(1);
                 if (isCurrentWriter()) {
                     reportDown(host);
                 }

@@ -30,11 +30,14 @@ public final class RdsMultiAzPostgresDialect implements Dialect {
                 "SELECT pg_catalog.to_regproc('rds_tools.multi_az_db_cluster_source_dbi_resource_id') IS NOT NULL");
     }
 
+    /**
+     * The node's resource id, which {@code show_topology} lists as {@code id}. Not the first label of its
+     * endpoint: endpoints need not be names (an IP address's first label is the same for every node), and
+     * the resource id is what the writer is named by anyway.
+     */
     @Override
     public String instanceId(Connection connection) throws SQLException {
-        String endpoint = firstString(connection, "SELECT endpoint FROM rds_tools.show_topology('aws-advanced-jca')"
-                + " WHERE id = (" + OWN_ID + ")");
-        return endpoint == null ? null : endpoint.contains(".") ? endpoint.substring(0, endpoint.indexOf('.')) : endpoint;
+        return firstString(connection, OWN_ID);
     }
 
     @Override
@@ -53,8 +56,7 @@ public final class RdsMultiAzPostgresDialect implements Dialect {
             while (rs.next()) {
                 String id = rs.getString(1);
                 String endpoint = rs.getString(2);
-                String instance = endpoint.contains(".") ? endpoint.substring(0, endpoint.indexOf('.')) : endpoint;
-                hosts.add(new HostSpec(endpoint, rs.getInt(3), id.equals(writerId) ? HostRole.WRITER : HostRole.READER, instance));
+                hosts.add(new HostSpec(endpoint, rs.getInt(3), id.equals(writerId) ? HostRole.WRITER : HostRole.READER, id));
             }
         }
         return hosts;

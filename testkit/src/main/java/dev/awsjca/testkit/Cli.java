@@ -24,13 +24,15 @@ public final class Cli {
 
     static final String USAGE = """
             usage: testkit <command> [arguments]
-              start [--replicas N] [--endpoint-lag-ms MS]   start a cluster in the background (default 2 replicas)
+              start [--replicas N] [--endpoint-lag-ms MS] [--flavor aurora|rds-multi-az|plain]
+                                                            start a cluster in the background (default 2 replicas)
               status                                        nodes, roles, endpoints, faults
               env                                           shell exports for psql (PGHOST, PGPASSWORD, ...)
               events                                        every operation so far, with timings
               failover                                      crash the writer, promote the most advanced replica
               switchover [node]                             clean switchover; the old writer rejoins as a replica
               crash <node> | rejoin <node>                  stop a node at once | bring it back as a replica (pg_rewind)
+              restart <node>                                reboot a node in place, keeping its role
               blackhole <node>                              hold the node's traffic (clients hang, no reset)
               latency <node> <ms>                           delay the node's replies
               cut <node>                                    reset the node's open connections
@@ -147,6 +149,8 @@ public final class Cli {
             switch (option) {
                 case "--replicas" -> builder.replicas(Integer.parseInt(value(options, ++i, option)));
                 case "--endpoint-lag-ms" -> builder.endpointLag(Duration.ofMillis(Long.parseLong(value(options, ++i, option))));
+                case "--flavor" -> builder.flavor(TopologyFlavor.valueOf(
+                        value(options, ++i, option).toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'\n" + USAGE);
             }
         }

@@ -98,6 +98,8 @@ final class CliDaemon {
                 return cluster.crash(node(words)) + "\n";
             case "rejoin":
                 return cluster.rejoin(node(words)) + "\n";
+            case "restart":
+                return cluster.restart(node(words)) + "\n";
             case "blackhole":
                 return cluster.blackhole(node(words)) + "\n";
             case "cut":

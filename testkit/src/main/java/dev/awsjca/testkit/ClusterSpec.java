@@ -12,9 +12,10 @@ import java.util.Map;
  * @param hbaRules    pg_hba.conf lines placed before the catch-all password rule
  * @param settings    extra postgresql.conf settings
  * @param superuser   the superuser's login name
+ * @param flavor      which managed database's topology functions the nodes answer
  */
 public record ClusterSpec(int replicas, Duration endpointLag, List<String> hbaRules, Map<String, String> settings,
-                          String superuser) {
+                          String superuser, TopologyFlavor flavor) {
 
     public ClusterSpec {
         if (replicas < 0 || replicas > 8) {
@@ -25,6 +26,18 @@ public record ClusterSpec(int replicas, Duration endpointLag, List<String> hbaRu
         }
         if (!superuser.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("superuser must be a plain lower-case identifier, was '" + superuser + "'");
+        }
+        java.util.Objects.requireNonNull(flavor, "flavor");
+        for (String rule : hbaRules) {
+            if (rule.contains("\n") || rule.contains("\r")) {
+                throw new IllegalArgumentException("an hbaRules entry is one pg_hba.conf line, without line breaks: '"
+                        + rule.replace("\n", "\\n").replace("\r", "\\r") + "'");
+            }
+        }
+        for (String name : settings.keySet()) {
+            if (!name.matches("[a-z_][a-z0-9_.]*")) {
+                throw new IllegalArgumentException("setting name must be a postgresql.conf parameter name, was '" + name + "'");
+            }
         }
         hbaRules = List.copyOf(hbaRules);
         settings = Map.copyOf(settings);

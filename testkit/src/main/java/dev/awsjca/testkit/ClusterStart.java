@@ -73,7 +73,7 @@ final class ClusterStart {
             }
             PgNode first = nodes.get(0);
             List<PgNode> replicas = nodes.subList(1, nodes.size());
-            InitdbTemplate template = InitdbTemplate.get(binaries, user, spec.superuser());
+            InitdbTemplate template = InitdbTemplate.get(binaries, user, spec.superuser(), spec.flavor());
             TlsFiles tls = tlsFuture.join();
             user.own(tls.certificate());
             user.own(tls.privateKey());
@@ -141,6 +141,12 @@ final class ClusterStart {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.writeString(dir.resolve("owner.pid"), ProcessHandle.current().pid() + "\n");
             user.own(dir);
+            try {
+                user.checkReachable(dir);
+            } catch (TestkitException e) {
+                Directories.delete(dir);
+                throw e;
+            }
             return dir;
         } catch (IOException e) {
             throw new TestkitException("could not create a cluster directory under " + System.getProperty("java.io.tmpdir")

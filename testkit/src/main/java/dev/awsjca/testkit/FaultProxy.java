@@ -79,14 +79,21 @@ final class FaultProxy implements AutoCloseable {
         return closed;
     }
 
-    /** Blocks while traffic is held; returns false when the proxy closed meanwhile. */
-    boolean awaitTrafficFlows() throws InterruptedException {
+    /** Blocks while traffic is held; returns false when the proxy or the connection closed meanwhile. */
+    boolean awaitTrafficFlows(java.util.function.BooleanSupplier connectionClosed) throws InterruptedException {
         synchronized (gate) {
-            while (fault == Fault.BLACKHOLE && !closed) {
+            while (fault == Fault.BLACKHOLE && !closed && !connectionClosed.getAsBoolean()) {
                 gate.wait();
             }
         }
-        return !closed;
+        return !closed && !connectionClosed.getAsBoolean();
+    }
+
+    /** A connection closed: its threads waiting for traffic to flow can end now. */
+    void connectionClosed() {
+        synchronized (gate) {
+            gate.notifyAll();
+        }
     }
 
     void blackhole() {

@@ -12,12 +12,14 @@ import java.util.Map;
 /**
  * A data directory made once per JVM (and superuser name) and copied for every node of every cluster:
  * initdb and installing the Aurora topology functions take most of a cluster's start, and the result is
- * the same each time. Each cluster then sets its own superuser password. Removed at JVM exit (and by the
+ * the same each time (one per superuser name and topology flavor). Each cluster then sets its own superuser
+ * password. Removed at JVM exit (and by the
  * watchdog if the JVM is killed).
  */
 final class InitdbTemplate {
 
-    private static final Map<String, InitdbTemplate> BY_SUPERUSER = new HashMap<>();
+    /** Keyed by superuser name and topology flavor: both are baked into the data directory. */
+    private static final Map<String, InitdbTemplate> TEMPLATES = new HashMap<>();
 
     private final Path dir;
     private final Path dataDir;
@@ -39,16 +41,17 @@ final class InitdbTemplate {
         return password;
     }
 
-    static synchronized InitdbTemplate get(PgBinaries binaries, ServerUser user, String superuser) {
-        InitdbTemplate template = BY_SUPERUSER.get(superuser);
+    static synchronized InitdbTemplate get(PgBinaries binaries, ServerUser user, String superuser, TopologyFlavor flavor) {
+        String key = superuser + "/" + flavor;
+        InitdbTemplate template = TEMPLATES.get(key);
         if (template == null || !Files.isDirectory(template.dataDir)) {
-            template = build(binaries, user, superuser);
-            BY_SUPERUSER.put(superuser, template);
+            template = build(binaries, user, superuser, flavor);
+            TEMPLATES.put(key, template);
         }
         return template;
     }
 
-    private static InitdbTemplate build(PgBinaries binaries, ServerUser user, String superuser) {
+    private static InitdbTemplate build(PgBinaries binaries, ServerUser user, String superuser, TopologyFlavor flavor) {
         Path dir;
         try {
             dir = Files.createTempDirectory("awsjca-pg-template-",
@@ -61,6 +64,7 @@ final class InitdbTemplate {
         }
         Watchdog.watch(dir, binaries, user);
         try {
+            user.checkReachable(dir);
             String password = Passwords.random();
             ClusterFiles files = new ClusterFiles(binaries, user, dir, superuser, password);
             TestkitException last = null;
@@ -80,7 +84,7 @@ final class InitdbTemplate {
                     continue;
                 }
                 try {
-                    TopologyFunctions.install(node);
+                    TopologyFunctions.install(node, flavor);
                 } finally {
                     node.stop(); // a clean shutdown: every copy starts without crash recovery
                 }
@@ -113,8 +117,8 @@ final class InitdbTemplate {
 
     /** At JVM exit, after the clusters. */
     static synchronized void deleteAll() {
-        List<InitdbTemplate> all = new ArrayList<>(BY_SUPERUSER.values());
-        BY_SUPERUSER.clear();
+        List<InitdbTemplate> all = new ArrayList<>(TEMPLATES.values());
+        TEMPLATES.clear();
         for (InitdbTemplate t : all) {
             Directories.delete(t.dir);
         }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ public final class PgCluster implements AutoCloseable {
     private final ClusterFiles files;
     private final TlsFiles tls;
     private final List<PgNode> nodes;
-    private final Map<PgNode, FaultProxy> proxies = new IdentityHashMap<>();
+    private final Map<PgNode, FaultProxy> proxies = new java.util.concurrent.ConcurrentHashMap<>(); // PgNode: identity equality
     private final ScheduledExecutorService scheduler;
     private final List<ClusterEvent> events = new CopyOnWriteArrayList<>();
     private ClusterEndpoint writerEndpoint;
@@ -86,6 +85,7 @@ public final class PgCluster implements AutoCloseable {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private String superuser = "postgres";
         private String password;
+        private TopologyFlavor flavor = TopologyFlavor.AURORA;
 
         private Builder() {
         }
@@ -124,8 +124,14 @@ public final class PgCluster implements AutoCloseable {
             return this;
         }
 
+        /** Which managed database's topology functions the nodes answer (default Aurora). */
+        public Builder flavor(TopologyFlavor flavor) {
+            this.flavor = Objects.requireNonNull(flavor, "flavor");
+            return this;
+        }
+
         public ClusterSpec spec() {
-            return new ClusterSpec(replicas, endpointLag, hbaRules, settings, superuser);
+            return new ClusterSpec(replicas, endpointLag, hbaRules, settings, superuser, flavor);
         }
 
         public PgCluster start() {
@@ -314,6 +320,24 @@ public final class PgCluster implements AutoCloseable {
             followTopology();
         }
         return record("crash", node.name(), t0, node == writer ? "the cluster has no writer until failover()" : "");
+    }
+
+    /**
+     * Restarts a node in place, keeping its role, like an instance reboot: an immediate stop, then crash
+     * recovery. Replicas of a restarted writer reconnect by themselves. Returns when the node accepts
+     * connections again (and, for a replica, streams again).
+     */
+    public synchronized ClusterEvent restart(PgNode node) {
+        Instant t0 = Instant.now();
+        node.crash();
+        node.start();
+        if (node == writer) {
+            Replication.awaitStreaming(node, replicas());
+        } else {
+            Replication.awaitStreaming(writer, List.of(node));
+            followTopology();
+        }
+        return record("restart", node.name(), t0, node == writer ? "writer" : "replica");
     }
 
     /**
@@ -521,15 +545,37 @@ public final class PgCluster implements AutoCloseable {
                 .append(" -> ").append(writerEndpoint.targets().stream().map(PgNode::name).toList()).append('\n');
         s.append("  reader endpoint:  ").append(readerEndpoint.host()).append(':').append(readerEndpoint.port())
                 .append(" -> ").append(readerEndpoint.targets().stream().map(PgNode::name).toList()).append('\n');
+        Map<String, String> replication = replicationStates();
         for (PgNode node : nodes) {
             FaultProxy p = proxies.get(node);
             String role = !node.isRunning() ? "down" : node == writer ? "writer" : "replica";
-            s.append(String.format("  %-6s instance %-3s %-7s %s:%d (server port %d)%s%s%n", node.name(), node.instanceId(), role,
+            String streaming = replication.getOrDefault(node.instanceId(), "");
+            s.append(String.format("  %-6s instance %-3s %-7s %s:%d (server port %d)%s%s%s%n", node.name(), node.instanceId(), role,
                     node.host(), node.port(), node.serverPort(),
+                    streaming.isEmpty() ? "" : " " + streaming,
                     p.fault() == Fault.NONE ? "" : " fault=" + p.fault(),
                     p.latencyMillis() == 0 ? "" : " latency=" + p.latencyMillis() + "ms"));
         }
         return s.toString();
+    }
+
+    /** Per replica instance id, as the writer sees it: e.g. "streaming (quorum), replay lag 0 ms". */
+    private Map<String, String> replicationStates() {
+        Map<String, String> states = new java.util.HashMap<>();
+        PgNode w = writer;
+        if (!w.isRunning()) {
+            return states;
+        }
+        try (Connection c = w.connectDirect("postgres"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT application_name, state, sync_state,"
+                     + " round(coalesce(extract(epoch FROM replay_lag) * 1000, 0))::bigint FROM pg_stat_replication")) {
+            while (rs.next()) {
+                states.put(rs.getString(1), rs.getString(2) + " (" + rs.getString(3) + "), replay lag " + rs.getLong(4) + " ms");
+            }
+        } catch (SQLException e) {
+            states.clear(); // status is for people: leave the replication column out rather than fail
+        }
+        return states;
     }
 
     @Override

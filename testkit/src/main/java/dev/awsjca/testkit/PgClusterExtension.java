@@ -112,7 +112,8 @@ public final class PgClusterExtension implements BeforeAllCallback, AfterAllCall
         if (config != null) {
             builder.replicas(config.replicas())
                     .endpointLag(Duration.ofMillis(config.endpointLagMillis()))
-                    .hbaRules(List.of(config.hbaRules()));
+                    .hbaRules(List.of(config.hbaRules()))
+                    .flavor(config.flavor());
         }
         return builder.spec();
     }

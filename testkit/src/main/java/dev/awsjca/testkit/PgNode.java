@@ -28,6 +28,8 @@ public final class PgNode {
     private final Path dataDir;
     private final Path logFile;
     private volatile boolean running;
+    /** The server's postmaster, to notice a server that died on its own; null if it could not be read. */
+    private volatile ProcessHandle postmaster;
 
     PgNode(ClusterFiles files, int index, String host, int port, int serverPort) {
         this.files = files;
@@ -77,8 +79,10 @@ public final class PgNode {
         return logFile;
     }
 
+    /** Started by the testkit and not stopped since, and its postmaster process is still there. */
     public boolean isRunning() {
-        return running;
+        ProcessHandle p = postmaster;
+        return running && (p == null || p.isAlive());
     }
 
     /** {@code jdbc:postgresql://host:port/database} through the instance endpoint (faults apply). */
@@ -97,7 +101,8 @@ public final class PgNode {
     void start() {
         Path pidFile = dataDir.resolve("postmaster.pid");
         files.run(Duration.ofSeconds(90), "pg_ctl", "-D", dataDir.toString(), "-l", logFile.toString(), "-W",
-                "-o", "-c port=" + serverPort + " -c listen_addresses=" + host + " -c cluster_name=" + instanceId(),
+                "-o", "-c port=" + serverPort + " -c listen_addresses=" + host + " -c cluster_name=" + instanceId()
+                        + " -c testkit.endpoint_port=" + port,
                 "start");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         boolean seen = false;
@@ -107,6 +112,7 @@ public final class PgNode {
                 seen = true;
                 // line 8 of postmaster.pid is the postmaster's status (PM_STATUS_READY = "ready")
                 if (lines.size() >= 8 && lines.get(7).trim().equals("ready")) {
+                    postmaster = parsePid(lines.get(0)).flatMap(ProcessHandle::of).orElse(null);
                     running = true;
                     return;
                 }
@@ -131,6 +137,14 @@ public final class PgNode {
         }
     }
 
+    private static java.util.Optional<Long> parsePid(String line) {
+        try {
+            return java.util.Optional.of(Long.parseLong(line.trim()));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static List<String> readLines(Path file) {
         try {
             return Files.readAllLines(file);
@@ -150,7 +164,7 @@ public final class PgNode {
 
     /** Clean shutdown: a writer first sends all its WAL to the replicas. */
     void stop() {
-        if (running) {
+        if (isRunning()) {
             files.run(Duration.ofSeconds(60), "pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "50", "stop");
             running = false;
         }
@@ -162,7 +176,8 @@ public final class PgNode {
      * every 100 ms, a third of a failover.
      */
     void crash() {
-        if (!running) {
+        if (!isRunning()) {
+            running = false; // perhaps it died on its own: nothing to stop
             return;
         }
         long pid = postmasterPid();
@@ -172,8 +187,15 @@ public final class PgNode {
             running = false;
             return;
         }
-        ProcessRunner.run(java.util.List.of("kill", "-QUIT", String.valueOf(pid)), Duration.ofSeconds(10), files.dir,
-                java.util.Map.of());
+        try {
+            ProcessRunner.run(java.util.List.of("kill", "-QUIT", String.valueOf(pid)), Duration.ofSeconds(10), files.dir,
+                    java.util.Map.of());
+        } catch (TestkitException e) {
+            if (postmaster.get().isAlive()) {
+                throw e;
+            }
+            // it ended between our look and the signal
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         // the pid file goes last, once every child has exited; the process itself may linger as a zombie
         // until init reaps it, which here can take a second
@@ -200,11 +222,6 @@ public final class PgNode {
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
-    }
-
-    /** After a stop or crash: lets the cluster forget a server that was found dead. */
-    void markStopped() {
-        running = false;
     }
 
     /** libpq connection string for a replica streaming from this node; the password comes from the passfile. */

@@ -17,6 +17,7 @@ final class ProxyConnection {
     private final Socket server = new Socket();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean lostReplies;
+    private volatile DelayLine replyDelay;
     private int pumpsRunning = 2;
 
     ProxyConnection(FaultProxy proxy, Socket client, String name) {
@@ -34,7 +35,7 @@ final class ProxyConnection {
     private void open() {
         try {
             // a blackholed host does not answer a new connection either: connect only once traffic flows
-            if (!proxy.awaitTrafficFlows() || closed.get()) {
+            if (!proxy.awaitTrafficFlows(closed::get)) {
                 reset();
                 return;
             }
@@ -57,17 +58,26 @@ final class ProxyConnection {
 
     private void pump(Socket from, Socket to, boolean replies) {
         byte[] buffer = new byte[16384];
+        DelayLine delayLine = null;
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
+            if (replies) {
+                delayLine = new DelayLine(out, () -> proxy.awaitTrafficFlows(closed::get), this::reset,
+                        "testkit-proxy-" + name + "-latency");
+                this.replyDelay = delayLine;
+            }
             while (true) {
                 int n = in.read(buffer);
                 long readAt = System.nanoTime();
                 if (n < 0) {
+                    if (delayLine != null) {
+                        delayLine.drain(); // delayed replies first, then the end of the stream
+                    }
                     halfClose(to);
                     return;
                 }
-                if (!proxy.awaitTrafficFlows()) {
+                if (!proxy.awaitTrafficFlows(closed::get)) {
                     reset();
                     return;
                 }
@@ -76,7 +86,12 @@ final class ProxyConnection {
                         lostReplies = true;
                         continue;
                     }
-                    delay(readAt, proxy.latencyMillis());
+                    // latency is added to replies only, so a round trip takes that much longer
+                    int latency = proxy.latencyMillis();
+                    if (latency > 0 || !delayLine.isIdle()) {
+                        delayLine.send(readAt + latency * 1_000_000L, buffer, n);
+                        continue;
+                    }
                 }
                 out.write(buffer, 0, n);
                 out.flush();
@@ -87,18 +102,10 @@ final class ProxyConnection {
             Thread.currentThread().interrupt();
             reset();
         } finally {
+            if (delayLine != null) {
+                delayLine.stop();
+            }
             pumpDone();
-        }
-    }
-
-    /** Latency is added to replies only, so a round trip takes that much longer. */
-    private static void delay(long readAtNanos, int latencyMillis) throws InterruptedException {
-        if (latencyMillis <= 0) {
-            return;
-        }
-        long waitNanos = readAtNanos + latencyMillis * 1_000_000L - System.nanoTime();
-        if (waitNanos > 0) {
-            Thread.sleep(waitNanos / 1_000_000L, (int) (waitNanos % 1_000_000L));
         }
     }
 
@@ -131,10 +138,15 @@ final class ProxyConnection {
 
     /** Ends both sides with RST rather than FIN: what a client sees when a connection is cut. */
     void reset() {
+        DelayLine delay = replyDelay;
+        if (delay != null) {
+            delay.stop();
+        }
         if (closed.compareAndSet(false, true)) {
             reset(client);
             reset(server);
             proxy.forget(this);
+            proxy.connectionClosed();
         }
     }
 

@@ -56,6 +56,26 @@ final class ServerUser {
         return wrapped;
     }
 
+    /**
+     * Fails clearly when the server user could not reach a directory the JVM made for it: the servers run
+     * as another user only when the JVM is root, and root's temp dir may sit under a private home.
+     */
+    void checkReachable(Path dir) {
+        if (!switchUser) {
+            return;
+        }
+        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            try {
+                if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw new TestkitException("the '" + SERVICE_USER + "' user cannot reach " + dir + " (" + p
+                            + " is not searchable by others); run with -Djava.io.tmpdir=/tmp or another directory it can reach");
+                }
+            } catch (IOException e) {
+                throw new TestkitException("could not check " + p + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Hands a file or directory (recursively) to the server user when the JVM is root. */
     void own(Path path) {
         if (!switchUser) {

@@ -65,6 +65,16 @@ public final class TestDatabase {
         return DriverManager.getConnection(jdbcUrl(), credentials());
     }
 
+    /** {@code jdbc:postgresql://<node host>:<port>/<name>}: this database on one node's instance endpoint. */
+    public String jdbcUrl(PgNode node) {
+        return node.jdbcUrl(name);
+    }
+
+    /** A plain pgjdbc connection to this database on one node (a replica, say), as the superuser. */
+    public Connection connect(PgNode node) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(node), credentials());
+    }
+
     /** {@code user} and {@code password}, for a DataSource or DriverManager. */
     public Properties credentials() {
         Properties props = new Properties();

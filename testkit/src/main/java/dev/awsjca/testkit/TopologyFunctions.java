@@ -5,18 +5,22 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
-/** Installs the Aurora topology functions (aurora-topology.sql) on a writer. */
+/** Installs a flavor's topology functions (aurora-topology.sql, rds-multi-az-topology.sql) on a writer. */
 final class TopologyFunctions {
 
     private TopologyFunctions() {
     }
 
-    static void install(PgNode writer) {
+    static void install(PgNode writer, TopologyFlavor flavor) {
+        String resource = flavor.sqlResource();
+        if (resource == null) {
+            return;
+        }
         String sql;
-        try (InputStream in = TopologyFunctions.class.getResourceAsStream("aurora-topology.sql")) {
-            sql = new String(Objects.requireNonNull(in, "aurora-topology.sql").readAllBytes(), StandardCharsets.UTF_8);
+        try (InputStream in = TopologyFunctions.class.getResourceAsStream(resource)) {
+            sql = new String(Objects.requireNonNull(in, resource).readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new TestkitException("could not read aurora-topology.sql: " + e.getMessage(), e);
+            throw new TestkitException("could not read " + resource + ": " + e.getMessage(), e);
         }
         // template1 so that every database created later has them too
         writer.execute("template1", sql);

@@ -27,6 +27,9 @@ public @interface WithPgCluster {
     /** How late (ms) the cluster and reader endpoints follow a topology change. */
     long endpointLagMillis() default 0;
 
+    /** Which managed database's topology functions the nodes answer. */
+    TopologyFlavor flavor() default TopologyFlavor.AURORA;
+
     /** pg_hba.conf lines placed before the catch-all password rule. */
     String[] hbaRules() default {};
 

@@ -214,7 +214,7 @@ class ClusterFailoverTest {
         cluster.rejoin(replica);
         assertTrue(cluster.readerEndpoint().targets().contains(replica));
         assertTopologyEverywhere(cluster.writer());
-        try (Connection c = Sql.connect(replica.jdbcUrl(db.name()), db)) {
+        try (Connection c = db.connect(replica)) {
             awaitOn(c, "SELECT 1 FROM pg_class WHERE relname = 'while_replica_down'");
             assertEquals("42", Sql.string(c, "SELECT x FROM while_replica_down"), "the replica caught up");
         }
@@ -241,6 +241,21 @@ class ClusterFailoverTest {
         cluster.dropDatabase(other.name());
         try (Connection c = db.connect()) {
             assertEquals("0", Sql.string(c, "SELECT count(*) FROM pg_database WHERE datname = '" + other.name() + "'"));
+        }
+    }
+
+    @Test
+    void aRestartedWriterStaysTheWriterAndKeepsItsCommits() throws Exception {
+        try (Connection c = db.connect()) {
+            Sql.execute(c, "CREATE TABLE before_restart AS SELECT 7 AS x");
+        }
+        PgNode writer = cluster.writer();
+        cluster.restart(writer);
+        assertEquals(writer, cluster.writer());
+        assertTopologyEverywhere(writer);
+        try (Connection c = db.connect()) {
+            assertEquals("7", Sql.string(c, "SELECT x FROM before_restart"));
+            Sql.execute(c, "INSERT INTO before_restart VALUES (8)"); // synchronous replication works again
         }
     }
 

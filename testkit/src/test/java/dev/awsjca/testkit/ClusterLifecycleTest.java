@@ -85,6 +85,25 @@ class ClusterLifecycleTest {
         }
     }
 
+    @Test
+    void aServerThatDiesOnItsOwnIsSeenDownAndTheClusterIsNoLongerHealthy() throws Exception {
+        try (PgCluster cluster = PgCluster.builder().replicas(1).start()) {
+            PgNode replica = cluster.replicas().get(0);
+            long pid = Long.parseLong(java.nio.file.Files.readAllLines(replica.dataDir().resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL, not through the testkit
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (replica.isRunning() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(replica.isRunning());
+            assertFalse(cluster.isHealthy());
+            assertEquals(List.of(), cluster.replicas());
+            cluster.rejoin(replica); // a killed replica comes back like a crashed one
+            assertTrue(replica.isRunning());
+            assertTrue(cluster.isHealthy());
+        }
+    }
+
     private static void assertRefused(String host, int port) {
         assertThrows(IOException.class, () -> {
             try (Socket s = new Socket()) {

@@ -77,6 +77,24 @@ class FaultProxyTest {
     }
 
     @Test
+    void cutEndsConnectionsHeldByABlackhole() throws Exception {
+        try (Connection open = db.connect()) {
+            cluster.blackhole(cluster.writer());
+            CompletableFuture<String> query = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Sql.string(open, "SELECT 1");
+                } catch (SQLException e) {
+                    return e.getSQLState();
+                }
+            });
+            Thread.sleep(300);
+            assertFalse(query.isDone(), "held by the blackhole");
+            cluster.cut(cluster.writer());
+            assertTrue(query.get(30, TimeUnit.SECONDS).startsWith("08"), "the held query ends with a connection error");
+        }
+    }
+
+    @Test
     void swallowedRepliesLeaveACommitUnacknowledged() throws Exception {
         try (Connection c = db.connect()) {
             Sql.execute(c, "CREATE TABLE swallowed (v text)");
@@ -101,6 +119,21 @@ class FaultProxyTest {
             assertEquals("1", Sql.string(c, "SELECT 1"));
             long millis = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(millis >= 290, "a round trip took at least the added latency, took " + millis + " ms");
+            // a reply of many chunks (about 6 MB, hundreds of reads) is delayed once, not once per chunk
+            t0 = System.nanoTime();
+            String big = null;
+            try (java.sql.Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT repeat('x', 60) FROM generate_series(1, 100000)")) {
+                int rows = 0;
+                while (rs.next()) {
+                    big = rs.getString(1);
+                    rows++;
+                }
+                assertEquals(100000, rows);
+            }
+            millis = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(60, big.length());
+            assertTrue(millis < 20_000, "a large reply is not delayed per chunk (hundreds of chunks), took " + millis + " ms");
             cluster.heal(cluster.writer());
             assertEquals("1", Sql.string(c, "SELECT 1"));
         }

@@ -53,7 +53,7 @@ public class PipelineOverheadBenchmark {
         String pgjdbcUrl = "jdbc:postgresql://" + writer.host() + ":" + writer.serverPort() + "/postgres";
         String url = switch (driver) {
             case "pgjdbc" -> pgjdbcUrl;
-            case "wrapper" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:");
+            case "wrapper" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:") + "?plugins=";
             case "wrapper+3noop" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:") + "?plugins=noopA,noopB,noopC";
             // dialect=postgresql: the cluster is the URL's host (the server port has no instance host pattern)
             case "wrapper+failover" -> pgjdbcUrl.replace("jdbc:postgresql:", "jdbc:aws-wrapper:postgresql:")

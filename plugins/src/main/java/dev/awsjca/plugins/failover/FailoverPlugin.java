@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Moves a connection to the new writer (or a reader, by mode) when its node is lost, and tells the
@@ -80,9 +79,14 @@ final class FailoverPlugin implements ConnectionPlugin {
 
     @Override
     public HostConnection connect(ConnectRequest request, ConnectChain next) throws SQLException {
-        HostConnection first = next.connect(request);
         if (!request.initial()) {
-            return first;
+            return next.connect(request);
+        }
+        HostConnection first;
+        try {
+            first = next.connect(request);
+        } catch (SQLException e) {
+            first = connectThroughTopology(request, next, e);
         }
         try {
             return joinCluster(first);
@@ -102,8 +106,7 @@ final class FailoverPlugin implements ConnectionPlugin {
                 : settings.instancePattern();
         List<HostSpec> urlHosts = context.config().hosts();
         TopologyEndpoints endpoints = new TopologyEndpoints(pattern, urlHosts);
-        String key = dialect.code() + "@" + (pattern != null ? pattern.toString()
-                : urlHosts.stream().map(HostSpec::endpoint).sorted().collect(Collectors.joining(",")));
+        String key = ClusterKeys.key(dialect, pattern, urlHosts);
         PluginContext probeContext = context;
         monitor = context.clusters().acquire(key, () -> new ClusterMonitor(key, dialect, endpoints,
                 host -> probeContext.connect(host, PROBE_PROPERTIES), settings.topologyRefreshMs()));
@@ -132,6 +135,51 @@ final class FailoverPlugin implements ConnectionPlugin {
         Connection moved = context.connect(target);
         abort(connection);
         return new HostConnection(moved, target);
+    }
+
+    /**
+     * The URL's host did not answer. When it is a cluster endpoint whose DNS still names a crashed writer,
+     * the cluster's monitor (kept by the application's other connections) knows where the writer is now:
+     * connect there. Without a running monitor nothing is known, and the URL's failure stands.
+     */
+    private HostConnection connectThroughTopology(ConnectRequest request, ConnectChain next, SQLException urlFailure)
+            throws SQLException {
+        ClusterMonitor known = SqlFailures.isConnectionFailure(urlFailure)
+                ? ClusterKeys.running(context.clusters(), settings, context.config().hosts()) : null;
+        if (known == null) {
+            throw urlFailure;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
+        HostSpec failed = null;
+        while (System.nanoTime() < deadline) {
+            HostSpec target = settings.mode() == FailoverMode.STRICT_READER ? aReader(known, null) : null;
+            if (target == null) {
+                try {
+                    target = known.awaitWriter(failed, deadline);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (target == null) {
+                break;
+            }
+            try {
+                HostConnection c = next.connect(request.withHosts(List.of(target)));
+                LOG.log(Level.INFO, "{0} did not answer ({1}); connected to {2}, known from the topology of {3}",
+                        request.hosts().get(0).endpoint(), urlFailure.getSQLState(), target.endpoint(), known.key());
+                return c;
+            } catch (SQLException e) {
+                if (!SqlFailures.isConnectionFailure(e)) {
+                    urlFailure.addSuppressed(e);
+                    break;
+                }
+                known.reportDown(target);
+                failed = target;
+                pause();
+            }
+        }
+        throw urlFailure;
     }
 
     private static HostSpec locate(Connection c, HostSpec connectedTo, Topology topology, Dialect dialect) throws SQLException {
@@ -390,12 +438,9 @@ final class FailoverPlugin implements ConnectionPlugin {
 
     private HostSpec target(HostSpec failed, long deadline) throws SQLException {
         if (settings.mode() != FailoverMode.STRICT_WRITER) {
-            List<HostSpec> readers = monitor.topology().readers().stream()
-                    .filter(h -> !h.endpoint().equals(failed.endpoint()))
-                    .filter(h -> monitor.health(h).state() != dev.awsjca.topology.HostHealth.State.DOWN)
-                    .toList();
-            if (!readers.isEmpty()) {
-                return readers.get(ThreadLocalRandom.current().nextInt(readers.size()));
+            HostSpec reader = aReader(monitor, failed);
+            if (reader != null) {
+                return reader;
             }
             if (settings.mode() == FailoverMode.STRICT_READER) {
                 pause();
@@ -403,6 +448,15 @@ final class FailoverPlugin implements ConnectionPlugin {
             }
         }
         return awaitWriter(failed, deadline);
+    }
+
+    /** A reader of the topology not known to be down, other than {@code failed}; null if none. */
+    private static HostSpec aReader(ClusterMonitor monitor, HostSpec failed) {
+        List<HostSpec> readers = monitor.topology().readers().stream()
+                .filter(h -> failed == null || !h.endpoint().equals(failed.endpoint()))
+                .filter(h -> monitor.health(h).state() != dev.awsjca.topology.HostHealth.State.DOWN)
+                .toList();
+        return readers.isEmpty() ? null : readers.get(ThreadLocalRandom.current().nextInt(readers.size()));
     }
 
     private HostSpec awaitWriter(HostSpec failed, long deadline) throws SQLException {

@@ -1,0 +1,111 @@
+package dev.awsjca.ra;
+
+import jakarta.resource.Referenceable;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionManager;
+
+import javax.naming.Reference;
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+
+/**
+ * The DataSource applications look up or get injected: every getConnection() goes through the
+ * container's pool (its ConnectionManager), which hands out a handle on a managed connection.
+ */
+public final class AwsConnectionFactory implements DataSource, Serializable, Referenceable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final AwsManagedConnectionFactory mcf;
+    private final ConnectionManager manager;
+    private Reference reference;
+    private int loginTimeoutSeconds;
+
+    AwsConnectionFactory(AwsManagedConnectionFactory mcf, ConnectionManager manager) {
+        this.mcf = mcf;
+        this.manager = manager;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return allocate(AwsConnectionRequestInfo.CONFIGURED_LOGIN);
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) throws SQLException {
+        return allocate(new AwsConnectionRequestInfo(new Credentials(user, password)));
+    }
+
+    private Connection allocate(AwsConnectionRequestInfo info) throws SQLException {
+        try {
+            return (Connection) manager.allocateConnection(mcf, info);
+        } catch (ResourceException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException(e.getMessage(), e.getErrorCode() != null && e.getErrorCode().length() == 5
+                    ? e.getErrorCode() : "08001", e);
+        }
+    }
+
+    @Override
+    public void setReference(Reference reference) {
+        this.reference = reference;
+    }
+
+    @Override
+    public Reference getReference() {
+        return reference;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return mcf.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        mcf.setLogWriter(out);
+    }
+
+    /** Kept for the DataSource contract; pgjdbc's own {@code loginTimeout} is set as a pass-through in the Url. */
+    @Override
+    public void setLoginTimeout(int seconds) {
+        loginTimeoutSeconds = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeoutSeconds;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return Logger.getLogger("dev.awsjca");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("the AWS JCA connection factory does not wrap a " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return "AwsConnectionFactory[" + mcf + "]";
+    }
+
+}

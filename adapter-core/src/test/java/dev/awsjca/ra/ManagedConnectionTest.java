@@ -1,0 +1,359 @@
+package dev.awsjca.ra;
+
+import dev.awsjca.testkit.TestDatabase;
+import dev.awsjca.testkit.WithPgCluster;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ManagedConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The JCA contract of a managed connection against a real PostgreSQL, driven the way a container drives
+ * it (the container here is this test: it calls the SPI and records the events).
+ */
+@WithPgCluster(replicas = 0)
+class ManagedConnectionTest {
+
+    private AwsResourceAdapter ra;
+    private AwsManagedConnectionFactory mcf;
+    private final List<String> events = new ArrayList<>();
+    private final List<ManagedConnection> opened = new ArrayList<>();
+
+    @BeforeEach
+    void deploy(TestDatabase db) throws Exception {
+        ra = new AwsResourceAdapter();
+        ra.start(null);
+        mcf = new AwsManagedConnectionFactory();
+        mcf.setUrl(db.jdbcUrl());
+        mcf.setUser(db.user());
+        mcf.setPassword(db.password());
+        mcf.setResourceAdapter(ra);
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS ra_rows (id text PRIMARY KEY)");
+        }
+    }
+
+    @AfterEach
+    void undeploy() throws ResourceException {
+        for (ManagedConnection mc : opened) {
+            mc.destroy();
+        }
+        assertEquals(0, ra.openConnections());
+        ra.stop();
+    }
+
+    private AwsManagedConnection open() throws ResourceException {
+        AwsManagedConnection mc = (AwsManagedConnection) mcf.createManagedConnection(null, AwsConnectionRequestInfo.CONFIGURED_LOGIN);
+        opened.add(mc);
+        mc.addConnectionEventListener(new Recorder());
+        return mc;
+    }
+
+    private Connection handle(ManagedConnection mc) throws ResourceException {
+        return (Connection) mc.getConnection(null, AwsConnectionRequestInfo.CONFIGURED_LOGIN);
+    }
+
+    @Test
+    void handlesShareTheConnectionAndClosingOneIsReportedAndLeavesANullObject() throws Exception {
+        AwsManagedConnection mc = open();
+        Connection a = handle(mc);
+        Connection b = handle(mc);
+        assertNotSame(a, b);
+        assertEquals(pid(a), pid(b));
+        Statement s = a.createStatement();
+        assertSame(a, s.getConnection());
+        a.close();
+        assertEquals(List.of("closed"), events);
+        assertTrue(a.isClosed());
+        SQLException e = assertThrows(SQLException.class, a::createStatement);
+        assertEquals("connection closed", e.getMessage());
+        assertThrows(SQLException.class, () -> s.executeQuery("select 1"));  // its statements went with it
+        a.close(); // twice is fine, and not reported twice
+        assertEquals(1, events.size());
+        assertEquals(1, query(b, "select 1"));
+    }
+
+    @Test
+    void associateMovesAHandleAndCleanupRestoresSessionState() throws Exception {
+        AwsManagedConnection first = open();
+        AwsManagedConnection second = open();
+        Connection h = handle(first);
+        second.associateConnection(h);
+        assertEquals(pid(second.logicalConnection()), pid(h));
+
+        h.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+        h.setAutoCommit(false);
+        h.createStatement().execute("INSERT INTO ra_rows VALUES ('" + UUID.randomUUID() + "-uncommitted')");
+        second.cleanup();
+        assertTrue(h.isClosed());
+        Connection next = handle(second);
+        assertFalse(next.isReadOnly());
+        assertTrue(next.getAutoCommit());
+        assertEquals(Connection.TRANSACTION_READ_COMMITTED, next.getTransactionIsolation());
+        assertEquals(0, query(next, "select count(*) from ra_rows where id like '%-uncommitted'"));
+        assertEquals(List.of("started"), events); // the application's local transaction; cleanup's rollback is the container's
+        next.setReadOnly(true);
+        next.setSchema("pg_catalog");
+        second.cleanup();
+        Connection third = handle(second);
+        assertFalse(third.isReadOnly());
+        assertEquals("public", third.getSchema());
+    }
+
+    @Test
+    void applicationLocalTransactionsAreReportedToTheContainer() throws Exception {
+        AwsManagedConnection mc = open();
+        Connection h = handle(mc);
+        h.setAutoCommit(false);
+        h.createStatement().execute("INSERT INTO ra_rows VALUES ('" + UUID.randomUUID() + "')");
+        h.commit();
+        h.rollback();
+        h.setAutoCommit(true);
+        assertEquals(List.of("started", "committed", "started", "rolledback", "started", "committed"), events);
+    }
+
+    @Test
+    void containerLocalTransactionCommitsAndRollsBackAndTheHandleCannotCommit() throws Exception {
+        AwsManagedConnection mc = open();
+        Connection h = handle(mc);
+        String kept = UUID.randomUUID().toString();
+        String dropped = UUID.randomUUID().toString();
+        mc.getLocalTransaction().begin();
+        insert(h, kept);
+        assertThrows(SQLException.class, h::commit);
+        mc.getLocalTransaction().commit();
+        mc.getLocalTransaction().begin();
+        insert(h, dropped);
+        mc.getLocalTransaction().rollback();
+        assertEquals(1, count(kept));
+        assertEquals(0, count(dropped));
+        assertTrue(h.getAutoCommit());
+        assertTrue(events.isEmpty(), "the container's own transactions are not reported back: " + events);
+    }
+
+    @Test
+    void xaTwoPhaseCommitRunsOnTheHandlesSession() throws Exception {
+        AwsManagedConnection mc = open();
+        Connection h = handle(mc);
+        XAResource xa = mc.getXAResource();
+        String id = UUID.randomUUID().toString();
+        Xid xid = xid();
+        xa.start(xid, XAResource.TMNOFLAGS);
+        insert(h, id);
+        assertThrows(SQLException.class, h::commit);
+        xa.end(xid, XAResource.TMSUCCESS);
+        assertEquals(XAResource.XA_OK, xa.prepare(xid));
+        assertEquals(0, count(id));
+        xa.commit(xid, false);
+        assertEquals(1, count(id));
+
+        Xid onePhase = xid();
+        String id2 = UUID.randomUUID().toString();
+        xa.start(onePhase, XAResource.TMNOFLAGS);
+        insert(h, id2);
+        xa.end(onePhase, XAResource.TMSUCCESS);
+        xa.rollback(onePhase);
+        assertEquals(0, count(id2));
+        assertTrue(h.getAutoCommit());
+    }
+
+    @Test
+    void aBranchWhoseStatementFailedIsNotPreparedButRolledBack() throws Exception {
+        AwsManagedConnection mc = open();
+        Connection h = handle(mc);
+        XAResource xa = mc.getXAResource();
+        Xid xid = xid();
+        String id = UUID.randomUUID().toString();
+        xa.start(xid, XAResource.TMNOFLAGS);
+        insert(h, id);
+        assertThrows(SQLException.class, () -> insert(h, id)); // duplicate key: the transaction is aborted
+        xa.end(xid, XAResource.TMSUCCESS);
+        XAException e = assertThrows(XAException.class, () -> xa.prepare(xid));
+        assertEquals(XAException.XA_RBROLLBACK, e.errorCode);
+        assertEquals(0, count(id));
+        try (Connection c = handle(mc); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from pg_prepared_xacts where database = current_database()")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1));
+        }
+        assertFalse(mc.isBroken());
+    }
+
+    @Test
+    void twoConnectionsAreNeverTheSameResourceManager() throws Exception {
+        XAResource a = open().getXAResource();
+        XAResource b = open().getXAResource();
+        assertFalse(a.isSameRM(b));
+        assertTrue(a.isSameRM(a));
+    }
+
+    @Test
+    void recoveryConnectionFindsAndFinishesAPreparedBranch() throws Exception {
+        AwsManagedConnection worker = open();
+        Connection h = handle(worker);
+        Xid xid = xid();
+        String id = UUID.randomUUID().toString();
+        worker.getXAResource().start(xid, XAResource.TMNOFLAGS);
+        insert(h, id);
+        worker.getXAResource().end(xid, XAResource.TMSUCCESS);
+        worker.getXAResource().prepare(xid);
+
+        AwsManagedConnection recovery = (AwsManagedConnection) mcf.createManagedConnection(null, null);
+        opened.add(recovery);
+        assertTrue(recovery.isForRecovery());
+        Xid[] found = recovery.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+        Xid mine = Arrays.stream(found).filter(x -> Arrays.equals(x.getGlobalTransactionId(), xid.getGlobalTransactionId()))
+                .findFirst().orElseThrow();
+        recovery.getXAResource().commit(mine, false);
+        assertEquals(1, count(id));
+    }
+
+    @Test
+    void aKilledBackendIsReportedAsAConnectionErrorAndFailsValidation(TestDatabase db) throws Exception {
+        AwsManagedConnection mc = open();
+        Connection h = handle(mc);
+        assertTrue(mcf.getInvalidConnections(Set.of(mc)).isEmpty());
+        int pid = pid(h);
+        try (Connection admin = db.connect(); Statement s = admin.createStatement()) {
+            s.execute("select pg_terminate_backend(" + pid + ")");
+        }
+        SQLException e = assertThrows(SQLException.class, () -> query(h, "select 1"));
+        assertTrue(e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57"), e.getSQLState());
+        assertEquals(List.of("error"), events);
+        assertEquals(Set.of(mc), mcf.getInvalidConnections(Set.of(mc)));
+        assertTrue(mc.isBroken());
+    }
+
+    @Test
+    void xaFailureOnADeadConnectionIsReported(TestDatabase db) throws Exception {
+        AwsManagedConnection mc = open();
+        Connection h = handle(mc);
+        XAResource xa = mc.getXAResource();
+        Xid xid = xid();
+        xa.start(xid, XAResource.TMNOFLAGS);
+        insert(h, UUID.randomUUID().toString());
+        xa.end(xid, XAResource.TMSUCCESS);
+        try (Connection admin = db.connect(); Statement s = admin.createStatement()) {
+            s.execute("select pg_terminate_backend(" + pid(mc.logicalConnection()) + ")");
+        }
+        events.clear();
+        XAException e = assertThrows(XAException.class, () -> xa.prepare(xid));
+        assertTrue(events.contains("error"), "errorCode " + e.errorCode + " events " + events);
+    }
+
+    @Test
+    void nonManagedConnectionFactoryIsADataSource() throws Exception {
+        DataSource ds = (DataSource) mcf.createConnectionFactory();
+        try (Connection c = ds.getConnection()) {
+            assertEquals(1, query(c, "select 1"));
+        }
+        assertEquals(0, ra.openConnections());
+        SQLException e = assertThrows(SQLException.class, () -> ds.getConnection("nobody", "wrong-Pa55"));
+        assertFalse(e.getMessage().contains("wrong-Pa55"));
+    }
+
+    // ---- helpers
+
+    private static int pid(Connection c) throws SQLException {
+        return query(c, "select pg_backend_pid()");
+    }
+
+    private static int query(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void insert(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ra_rows VALUES (?)")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private int count(String id) throws Exception {
+        try (Connection c = (Connection) ((DataSource) mcf.createConnectionFactory()).getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from ra_rows where id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static Xid xid() {
+        byte[] gtrid = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] bqual = {1};
+        return new Xid() {
+            @Override
+            public int getFormatId() {
+                return 4711;
+            }
+
+            @Override
+            public byte[] getGlobalTransactionId() {
+                return gtrid;
+            }
+
+            @Override
+            public byte[] getBranchQualifier() {
+                return bqual;
+            }
+        };
+    }
+
+    private final class Recorder implements ConnectionEventListener {
+        @Override
+        public void connectionClosed(ConnectionEvent event) {
+            events.add("closed");
+        }
+
+        @Override
+        public void localTransactionStarted(ConnectionEvent event) {
+            events.add("started");
+        }
+
+        @Override
+        public void localTransactionCommitted(ConnectionEvent event) {
+            events.add("committed");
+        }
+
+        @Override
+        public void localTransactionRolledback(ConnectionEvent event) {
+            events.add("rolledback");
+        }
+
+        @Override
+        public void connectionErrorOccurred(ConnectionEvent event) {
+            events.add("error");
+        }
+    }
+}

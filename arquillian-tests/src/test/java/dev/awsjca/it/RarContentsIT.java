@@ -1,0 +1,37 @@
+package dev.awsjca.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The rar as built: self-contained (the adapter, its plugins, pgjdbc and what they need), nothing the
+ * server provides to every deployment, and no ironjacamar.xml (production configuration is the server's).
+ */
+class RarContentsIT {
+
+    private static final List<String> PROVIDED_BY_THE_SERVER = List.of("jakarta.", "javax.", "slf4j-api", "jboss-logging",
+            "jboss-transaction", "narayana", "ironjacamar");
+
+    @Test
+    void theRarCarriesItsDependenciesAndNothingTheServerHas() throws IOException {
+        File rar = new File(System.getProperty("awsjca.it.rar", "target/deps/rar.rar"));
+        try (ZipFile zip = new ZipFile(rar)) {
+            List<String> names = zip.stream().map(e -> e.getName()).toList();
+            assertTrue(names.contains("META-INF/ra.xml"), names.toString());
+            assertTrue(names.stream().noneMatch(n -> n.endsWith("ironjacamar.xml")), names.toString());
+            for (String needed : List.of("adapter-core-", "plugins-", "postgresql-")) {
+                assertEquals(1, names.stream().filter(n -> n.startsWith(needed) && n.endsWith(".jar")).count(), needed + " in " + names);
+            }
+            List<String> provided = names.stream().filter(n -> n.endsWith(".jar"))
+                    .filter(n -> PROVIDED_BY_THE_SERVER.stream().anyMatch(n::startsWith)).toList();
+            assertEquals(List.of(), provided);
+        }
+    }
+}
