@@ -3,10 +3,13 @@ package dev.awsjca.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -139,7 +142,7 @@ public final class PropertyType<T> {
     }
 
     /** Comma-separated plugin codes, each known to the registry given, none twice. Empty: no plugins. */
-    public static PropertyType<List<String>> pluginCodes(Function<String, Boolean> known, java.util.function.Supplier<? extends java.util.Collection<String>> allCodes) {
+    public static PropertyType<List<String>> pluginCodes(Predicate<String> known, Supplier<? extends Collection<String>> allCodes) {
         return new PropertyType<>("comma-separated plugin codes", List.of(), s -> {
             List<String> codes = new ArrayList<>();
             if (s.isEmpty()) {
@@ -151,7 +154,7 @@ public final class PropertyType<T> {
                     throw new IllegalArgumentException("comma-separated plugin codes without empty entries; known codes: "
                             + String.join(", ", allCodes.get()));
                 }
-                if (!known.apply(code)) {
+                if (!known.test(code)) {
                     throw new IllegalArgumentException("known plugin codes (" + String.join(", ", allCodes.get())
                             + "); '" + code + "' is not one");
                 }

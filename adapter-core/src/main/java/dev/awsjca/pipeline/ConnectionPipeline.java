@@ -29,7 +29,6 @@ public final class ConnectionPipeline implements PluginContext {
     private static final JdbcChain[] NO_CHAINS = new JdbcChain[JdbcMethod.values().length];
 
     private final WrapperConfig config;
-    private final PhysicalConnector driver;
     private final List<String> codes;
     private final List<ConnectionPlugin> plugins = new ArrayList<>();
     // set once in open(), before the pipeline is handed to anyone but its own plugins
@@ -43,9 +42,8 @@ public final class ConnectionPipeline implements PluginContext {
     private ClusterMonitor cluster; // guarded by this
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private ConnectionPipeline(WrapperConfig config, PhysicalConnector driver, ClusterRegistry clusters) {
+    private ConnectionPipeline(WrapperConfig config, ClusterRegistry clusters) {
         this.config = config;
-        this.driver = driver;
         this.clusters = clusters;
         this.codes = config.pluginCodes();
     }
@@ -56,13 +54,14 @@ public final class ConnectionPipeline implements PluginContext {
      */
     public static ConnectionPipeline open(WrapperConfig config, PhysicalConnector driver, PluginRegistry registry,
                                           ClusterRegistry clusters) throws SQLException {
-        ConnectionPipeline pipeline = new ConnectionPipeline(config, driver, clusters);
+        ConnectionPipeline pipeline = new ConnectionPipeline(config, clusters);
         try {
             for (String code : pipeline.codes) {
                 ConnectionPluginFactory factory = registry.factory(code);
                 if (factory == null) {
                     // the configuration checked the codes: a registry without one is a packaging error
-                    throw new SQLException("plugin '" + code + "' is configured but its factory is not on the class path");
+                    throw new SQLException("plugin '" + code + "' is configured but its factory is not on the class path:"
+                            + " add the plugins jar (it is inside the rar), or leave '" + code + "' out of property 'plugins'", "08001");
                 }
                 pipeline.plugins.add(factory.create(pipeline));
             }

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * RDS Multi-AZ DB clusters for PostgreSQL: {@code rds_tools.show_topology()} lists every instance with its
  * endpoint; a reader names its writer through {@code multi_az_db_cluster_source_dbi_resource_id()}, the
- * writer itself returns no row there.
+ * writer itself returns no row there (and neither does a reader that lost its writer).
  */
 public final class RdsMultiAzPostgresDialect implements Dialect {
 
@@ -49,7 +49,11 @@ public final class RdsMultiAzPostgresDialect implements Dialect {
     public List<HostSpec> topology(Connection connection, TopologyEndpoints endpoints) throws SQLException {
         String writerId = firstString(connection, WRITER_ID);
         if (writerId == null) {
-            writerId = firstString(connection, OWN_ID); // no row: this node is the writer
+            if (!isWriter(connection)) {
+                // a reader that names no writer is cut off from it (a failover under way): it cannot tell
+                return List.of();
+            }
+            writerId = firstString(connection, OWN_ID); // no row on the writer itself
         }
         List<HostSpec> hosts = new ArrayList<>();
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(TOPOLOGY)) {

@@ -278,6 +278,27 @@ class ManagedConnectionTest {
         assertFalse(e.getMessage().contains("wrong-Pa55"));
     }
 
+    @Test
+    void theConnectionFactorySurvivesSerializationAndTheMetadataNamesTheDatabase(TestDatabase db) throws Exception {
+        DataSource ds = (DataSource) mcf.createConnectionFactory();
+        assertTrue(ds instanceof java.io.Serializable && ds instanceof jakarta.resource.Referenceable);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(ds);
+        }
+        DataSource copy;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (DataSource) in.readObject();
+        }
+        try (Connection c = copy.getConnection()) {
+            assertEquals(1, query(c, "select 1"));
+        }
+        jakarta.resource.spi.ManagedConnectionMetaData md = open().getMetaData();
+        assertEquals("PostgreSQL", md.getEISProductName());
+        assertEquals(db.user(), md.getUserName());
+        assertFalse(mcf.toString().contains(db.password()));
+    }
+
     // ---- helpers
 
     private static int pid(Connection c) throws SQLException {

@@ -84,7 +84,7 @@ final class Deployments {
                       <config-property name="Url">%s</config-property>
                       <config-property name="User">%s</config-property>
                       <config-property name="Password">%s</config-property>
-                      <config-property name="Plugins">failover</config-property>
+                      <config-property name="Plugins">failover,hostMonitoring</config-property>
                       <config-property name="ClusterInstanceHostPattern">%s</config-property>
                       <xa-pool>
                         <min-pool-size>0</min-pool-size>

@@ -6,8 +6,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.container.ManagementClient;
-import org.jboss.as.controller.client.helpers.Operations;
-import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.URL;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -123,63 +120,14 @@ class SubsystemConfigurationIT {
 
     // ---- the subsystem configuration, as the README's jboss-cli commands write it
 
-    private static ModelNode adapterAddress() {
-        return Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", RAR);
-    }
-
     private void configure(String transactionSupport, Map<String, String> overrides) throws IOException {
-        PgCluster cluster = ItCluster.get();
-        Operations.CompositeOperationBuilder ops = Operations.CompositeOperationBuilder.create();
-        ModelNode addAdapter = Operations.createAddOperation(adapterAddress());
-        addAdapter.get("archive").set(RAR);
-        addAdapter.get("transaction-support").set(transactionSupport);
-        ops.addStep(addAdapter);
-        String[][] definitions = {{"aws", Deployments.JNDI_FIRST, ItCluster.FIRST}, {"aws2", Deployments.JNDI_SECOND, ItCluster.SECOND}};
-        for (String[] d : definitions) {
-            ModelNode address = adapterAddress().clone();
-            address.add("connection-definitions", d[0]);
-            ModelNode addDefinition = Operations.createAddOperation(address);
-            addDefinition.get("class-name").set("dev.awsjca.ra.AwsManagedConnectionFactory");
-            addDefinition.get("jndi-name").set(d[1]);
-            addDefinition.get("min-pool-size").set(0);
-            addDefinition.get("max-pool-size").set(20);
-            addDefinition.get("validate-on-match").set(true);
-            if (transactionSupport.equals("XATransaction")) {
-                addDefinition.get("recovery-username").set(cluster.superuser());
-                addDefinition.get("recovery-password").set(cluster.password());
-            }
-            ops.addStep(addDefinition);
-            Map<String, String> properties = new LinkedHashMap<>();
-            properties.put("Url", Deployments.url(cluster, d[2]));
-            properties.put("User", cluster.superuser());
-            properties.put("Password", cluster.password());
-            properties.put("Plugins", "failover");
-            properties.put("ClusterInstanceHostPattern", cluster.instanceHostPattern());
-            properties.putAll(overrides);
-            properties.forEach((name, value) -> {
-                ModelNode propertyAddress = address.clone();
-                propertyAddress.add("config-properties", name);
-                ModelNode addProperty = Operations.createAddOperation(propertyAddress);
-                addProperty.get("value").set(value);
-                ops.addStep(addProperty);
-            });
-        }
-        execute(ops.build().getOperation());
+        new AdapterConfiguration(management.getControllerClient(), RAR).add(transactionSupport, overrides,
+                new AdapterConfiguration.Definition("aws", Deployments.JNDI_FIRST, ItCluster.FIRST),
+                new AdapterConfiguration.Definition("aws2", Deployments.JNDI_SECOND, ItCluster.SECOND));
     }
 
     private void unconfigure() throws IOException {
-        ModelNode remove = Operations.createRemoveOperation(adapterAddress());
-        ModelNode result = management.getControllerClient().execute(remove);
-        if (!Operations.isSuccessfulOutcome(result)) {
-            throw new AssertionError("removing the adapter's configuration failed: " + Operations.getFailureDescription(result));
-        }
-    }
-
-    private void execute(ModelNode operation) throws IOException {
-        ModelNode result = management.getControllerClient().execute(operation);
-        if (!Operations.isSuccessfulOutcome(result)) {
-            throw new AssertionError("management operation failed: " + Operations.getFailureDescription(result));
-        }
+        new AdapterConfiguration(management.getControllerClient(), RAR).remove();
     }
 
     private void undeployQuietly(String name) {

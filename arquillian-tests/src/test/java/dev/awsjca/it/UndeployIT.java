@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UndeployIT {
 
     private static final String APP = "app";
-    private static final int CYCLES = 3;
+    private static final int CYCLES = 2;
 
     @Deployment(name = "probe", order = 1, testable = false)
     static WebArchive probe() {

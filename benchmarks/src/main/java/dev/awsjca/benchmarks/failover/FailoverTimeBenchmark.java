@@ -87,7 +87,7 @@ public final class FailoverTimeBenchmark {
              PgjdbcClient pgjdbc = new PgjdbcClient(pgjdbcUrl, credentials)) {
             wrapper.start();
             pgjdbc.start();
-            System.out.printf("%n%4s %-8s %-10s %12s %12s %12s%n", "run", "client", "new writer", "promotion",
+            System.out.printf("%n%4s %-11s %-10s %12s %12s %12s%n", "run", "client", "new writer", "promotion",
                     "latency", "outage");
             for (int i = 1; i <= 2 * runs; i++) {
                 // the clients take turns: one writes through the failover, the other is paused
@@ -104,7 +104,7 @@ public final class FailoverTimeBenchmark {
                 Instant firstWrite = awaitFirstAck(timed, newWriter, event.started());
                 Run run = new Run(i, timed.name(), event.started(), writable, newWriter, firstWrite);
                 results.add(run);
-                System.out.printf("%4d %-8s %-10s %9.0f ms %9.1f ms %9.1f ms%n", i, timed.name(), newWriter,
+                System.out.printf("%4d %-11s %-10s %9.0f ms %9.1f ms %9.1f ms%n", i, timed.name(), newWriter,
                         Run.ms(run.fault(), writable), Run.ms(writable, firstWrite), Run.ms(run.fault(), firstWrite));
                 cluster.rejoin(old); // three nodes again for the next run
             }
