@@ -66,7 +66,7 @@ public final class BlackholeFailoverScenario {
                 PgNode writer = cluster.writer();
                 long waitedMs = awaitFullTopology(writer, cluster.nodes().size());
                 if (waitedMs > 0) {
-                    System.out.println("(waited " + waitedMs + " ms for the adapter's topology to list the rejoined node again)");
+                    System.out.println("(waited " + waitedMs + " ms for the adapter's topology to list every node)");
                 }
                 Thread.sleep(2000); // both applications write steadily on the current writer
                 long fault = System.nanoTime();
@@ -105,9 +105,8 @@ public final class BlackholeFailoverScenario {
     }
 
     /**
-     * The cluster monitor reads the topology every clusterTopologyRefreshMs (30 s): a node that rejoined
-     * after the last failover is missing from it until then, and a search for the writer does not look at
-     * it. Each run starts once the adapter lists every node (read through its JMX MBean).
+     * Each run starts from a settled cluster: the adapter's topology (read through its JMX MBean) lists
+     * every node again, the old writer rejoined as a replica, so that every run measures the same thing.
      */
     static long awaitFullTopology(PgNode writer, int nodes) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();

@@ -42,6 +42,7 @@ public class PipelineOverheadBenchmark {
     private Statement statement;
     private PreparedStatement insert;
     private ResultSet fetchedRow;
+    private ResultSet scrollable;
     private int n;
 
     @Setup(Level.Trial)
@@ -70,6 +71,8 @@ public class PipelineOverheadBenchmark {
         fetchedRow = statement.executeQuery("SELECT 42");
         fetchedRow.next();
         statement = connection.createStatement();
+        scrollable = connection.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_READ_ONLY)
+                .executeQuery("SELECT 42");
     }
 
     @TearDown(Level.Trial)
@@ -99,6 +102,16 @@ public class PipelineOverheadBenchmark {
     @Benchmark
     public int resultSetGetInt() throws SQLException {
         return fetchedRow.getInt(1);
+    }
+
+    /**
+     * ResultSet.next on a fetched row, in memory: one of the calls hostMonitoring marks busy and idle, so
+     * the difference between wrapper+failover and wrapper+failover+hostMonitoring is its cost per call.
+     */
+    @Benchmark
+    public boolean resultSetNext() throws SQLException {
+        scrollable.beforeFirst();
+        return scrollable.next();
     }
 
     @Benchmark

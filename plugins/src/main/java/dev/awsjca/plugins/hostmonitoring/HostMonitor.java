@@ -68,7 +68,7 @@ final class HostMonitor {
     }
 
     WatchedConnection add(Connection connection) {
-        WatchedConnection w = new WatchedConnection(connection, this);
+        WatchedConnection w = new WatchedConnection(connection, this, settings.graceMs() > 0);
         watched.add(w);
         return w;
     }

@@ -16,8 +16,8 @@ import java.util.Set;
  * Marks the calls that wait on the server (statements, commit, rollback, fetching rows) so that the
  * host monitors know someone waits on the host; when the host is declared dead the monitor aborts the
  * physical connection and the call fails with a connection error that says why, which the failover
- * plugin (placed before this one) turns into a failover. The statement path costs two atomic adds and a
- * clock read: all the probing happens elsewhere, shared per host.
+ * plugin (placed before this one) turns into a failover. The statement path costs two atomic adds (and a
+ * clock read when failureDetectionTimeMs is set): all the probing happens elsewhere, shared per host.
  */
 final class HostMonitoringPlugin implements ConnectionPlugin {
 

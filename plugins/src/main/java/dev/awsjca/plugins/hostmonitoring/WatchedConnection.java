@@ -9,7 +9,8 @@ import java.util.concurrent.Executor;
 
 /**
  * One physical connection registered with the monitor of its host. The statement path only marks it
- * busy and idle (two atomic adds and a clock read, no lock, no allocation); the monitor reads the marks on
+ * busy and idle (two atomic adds, and a clock read only when failureDetectionTimeMs is set; no lock, no
+ * allocation); the monitor reads the marks on
  * its own schedule and aborts the connection when its host is declared dead while a statement runs.
  */
 final class WatchedConnection {
@@ -26,18 +27,22 @@ final class WatchedConnection {
 
     private final Connection connection;
     private final HostMonitor monitor;
+    private final boolean timed; // failureDetectionTimeMs > 0: the start of each statement is needed
     @SuppressWarnings("unused") // through BUSY
     private volatile int busy; // statements running now (JDBC allows more than one thread per connection)
     private volatile long busySince;
     private volatile String abortedBecause;
 
-    WatchedConnection(Connection connection, HostMonitor monitor) {
+    WatchedConnection(Connection connection, HostMonitor monitor, boolean timed) {
         this.connection = connection;
         this.monitor = monitor;
+        this.timed = timed;
     }
 
     void begin() {
-        busySince = System.nanoTime();
+        if (timed) {
+            busySince = System.nanoTime(); // with the default grace of 0 the clock is never read
+        }
         BUSY.getAndAdd(this, 1);
     }
 
