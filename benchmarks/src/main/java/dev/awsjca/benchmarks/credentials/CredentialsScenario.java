@@ -57,7 +57,8 @@ public final class CredentialsScenario {
                 String sm = base + "&plugins=secretsManager&secretId=bench/db&region=" + REGION + "&secretsManagerEndpoint="
                         + URLEncoder.encode(secrets.endpoint().toString(), StandardCharsets.UTF_8);
 
-                System.out.printf("connect latency through the wrapper, TLS, %d sequential connects each (ms)%n", connects);
+                mintTimes(w.host(), w.port());
+                System.out.printf("%nconnect latency through the wrapper, TLS, %d sequential connects each (ms)%n", connects);
                 System.out.printf("%-16s %8s %8s %8s %8s%n", "login", "first", "p50", "p95", "mean");
                 report("password", login(password, "bench_pw", "bench-Pa55"), connects);
                 report("iam", login(iam, "bench_iam", null), connects);
@@ -71,6 +72,32 @@ public final class CredentialsScenario {
                                 + " secretsManager made %d fetch(es)%n", connects, ldap.binds().distinctTokensAccepted() - tokensBefore,
                         secrets.calls().getSecretValue("bench/storm"));
             }
+        }
+    }
+
+    /**
+     * What minting costs, done as the iam plugin does it (a credentials provider from the SDK's default
+     * chain and RdsUtilities, both made per mint): the first mint of the JVM, then the mean of 1000.
+     */
+    private static void mintTimes(String host, int port) {
+        long t = System.nanoTime();
+        mint(host, port);
+        long first = System.nanoTime() - t;
+        int n = 1000;
+        t = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            mint(host, port);
+        }
+        System.out.printf("IAM token mint: first %.1f ms, then %.3f ms each (mean of %d)%n", first / 1e6,
+                (System.nanoTime() - t) / 1e6 / n, n);
+    }
+
+    private static String mint(String host, int port) {
+        try (software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider credentials =
+                     software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()) {
+            return software.amazon.awssdk.services.rds.RdsUtilities.builder()
+                    .region(software.amazon.awssdk.regions.Region.of(REGION)).credentialsProvider(credentials).build()
+                    .generateAuthenticationToken(b -> b.hostname(host).port(port).username("bench_iam"));
         }
     }
 
