@@ -11,16 +11,14 @@ import java.io.PrintWriter;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
-import java.util.logging.Logger;
 
 /**
  * A DataSource for Java SE use (and pools such as HikariCP). Every property of the adapter has a setter
  * of the same name; other names go through {@link #setProperty} to pgjdbc. Each value is checked when set,
  * so a bad one fails at configuration time, naming the property.
  */
-public class AwsWrapperDataSource implements DataSource, Serializable {
+public class AwsWrapperDataSource extends AdapterDataSource implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -236,23 +234,6 @@ public class AwsWrapperDataSource implements DataSource, Serializable {
         this.logWriter = out;
     }
 
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return Logger.getLogger("dev.awsjca");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("AwsWrapperDataSource does not wrap a " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
-    }
 
     @Override
     public String toString() {

@@ -1,5 +1,7 @@
 package dev.awsjca.ra;
 
+import dev.awsjca.jdbc.AdapterDataSource;
+
 import jakarta.resource.Referenceable;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
@@ -10,14 +12,12 @@ import java.io.PrintWriter;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
 
 /**
  * The DataSource applications look up or get injected: every getConnection() goes through the
  * container's pool (its ConnectionManager), which hands out a handle on a managed connection.
  */
-public final class AwsConnectionFactory implements DataSource, Serializable, Referenceable {
+public final class AwsConnectionFactory extends AdapterDataSource implements Serializable, Referenceable {
 
     private static final long serialVersionUID = 1L;
 
@@ -85,23 +85,6 @@ public final class AwsConnectionFactory implements DataSource, Serializable, Ref
         return loginTimeoutSeconds;
     }
 
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return Logger.getLogger("dev.awsjca");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("the AWS JCA connection factory does not wrap a " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
-    }
 
     @Override
     public String toString() {
