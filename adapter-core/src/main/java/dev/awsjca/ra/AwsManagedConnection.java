@@ -17,7 +17,6 @@ import jakarta.resource.spi.ManagedConnectionMetaData;
 import jakarta.resource.spi.SecurityException;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
-import org.postgresql.xa.PGXAConnection;
 
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAException;
@@ -39,8 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * One pooled connection: a logical connection running the plugin pipeline ({@link ConnectionWrapper}),
  * the handles components hold on it, its transaction state, and the events the container listens to.
- * XA work runs on the same database session as JDBC work: the XAResource is pgjdbc's
- * {@link PGXAConnection} over the pipeline's current physical connection.
+ * XA work runs on the same database session as JDBC work, through the same pipeline ({@link AwsXAResource}).
  */
 final class AwsManagedConnection implements ManagedConnection {
 
@@ -62,8 +60,6 @@ final class AwsManagedConnection implements ManagedConnection {
     private volatile Transaction transaction = Transaction.NONE;
     private volatile boolean broken;
     private volatile boolean destroyed;
-    private PGXAConnection xa;            // guarded by this
-    private Connection xaPhysical;        // the physical connection xa was made over; guarded by this
     private PrintWriter logWriter;
 
     AwsManagedConnection(AwsManagedConnectionFactory factory, Credentials credentials, ConnectionWrapper logical,
@@ -155,6 +151,11 @@ final class AwsManagedConnection implements ManagedConnection {
      */
     void beforeCall(ConnectionHandle handle, String method, Object[] args) throws SQLException {
         Transaction t = transaction;
+        if (t == Transaction.XA && xaResource.isBranchLost()) {
+            // the pipeline moved the connection: running this on the new writer would take it out of the branch
+            throw new TransactionStateUnknownSQLException("The connection failed over to " + logical.pipeline().currentHost()
+                    + " during the XA transaction, which is lost and will be rolled back: restart the transaction", null);
+        }
         boolean managed = t == Transaction.XA || t == Transaction.CONTAINER_LOCAL;
         if (managed && (method.equals("commit") || (method.equals("rollback") && args == null)
                 || (method.equals("setAutoCommit") && Boolean.TRUE.equals(args[0])))) {
@@ -241,16 +242,6 @@ final class AwsManagedConnection implements ManagedConnection {
 
     // ---- XA
 
-    /** pgjdbc's XA object over the current physical connection: XA and JDBC work share one session. */
-    synchronized PGXAConnection xaConnection() throws SQLException {
-        Connection physical = logical.physicalConnection();
-        if (xa == null || xaPhysical != physical) {
-            xa = new PGXAConnection(physical.unwrap(BaseConnection.class));
-            xaPhysical = physical;
-        }
-        return xa;
-    }
-
     /** Whether the session's transaction is aborted (an error was raised in it and not rolled back). */
     boolean isPhysicalTransactionFailed() {
         try {
@@ -275,8 +266,6 @@ final class AwsManagedConnection implements ManagedConnection {
         }
         ConnectionWrapper old = logical;
         logical = factory.open(credentials);
-        xa = null;
-        xaPhysical = null;
         broken = false;
         closeQuietly(old);
     }

@@ -1,133 +1,372 @@
 package dev.awsjca.ra;
 
+import dev.awsjca.jdbc.ConnectionWrapper;
+import dev.awsjca.jdbc.FailoverSuccessSQLException;
+import dev.awsjca.jdbc.SqlFailures;
+import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
 import jakarta.resource.ResourceException;
-import org.postgresql.xa.PGXAConnection;
 
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The managed connection's XA resource: pgjdbc's XA implementation on the same session as the
- * connection's JDBC work. What pgjdbc does not do is added here: XAER_RMFAIL (or a lost connection) from
- * any call, prepare/commit/rollback/recover included, tells the pool the connection is broken; a recovery
- * connection's recover() asks the current writer; and two resources are the same resource manager only
- * when they are the same object (pgjdbc cannot join a branch across sessions, and resources of two
- * databases must never be merged).
+ * The managed connection's XA resource. Every branch command runs through the logical connection, so
+ * the pipeline's plugins see the branch as the transaction it is: the failover plugin answers a lost
+ * node with 08007 instead of re-running a statement elsewhere, and resolves a one-phase commit whose
+ * reply was lost. On top of that, what only the resource manager can do:
+ * <ul>
+ *   <li>a branch whose node was lost is rolled back with it: end, prepare and commit answer
+ *       XA_RBCOMMFAIL, every later statement of the branch gets 08007, and the pool is told to drop the
+ *       connection;</li>
+ *   <li>a prepared branch survives a failover (the prepare is replicated before it is acknowledged), so
+ *       the second phase of a branch whose node died is finished on the new writer at once, instead of
+ *       waiting for the TM's periodic recovery;</li>
+ *   <li>a recovery connection's recover() asks the current writer.</li>
+ * </ul>
+ * Two resources are the same resource manager only when they are the same object: a PostgreSQL branch
+ * lives in one session, and resources of two databases must never be merged.
  */
 final class AwsXAResource implements XAResource {
 
+    private static final System.Logger LOG = System.getLogger(AwsXAResource.class.getName());
+
+    /** Where this connection's own branch is. */
+    private enum State { IDLE, ACTIVE, SUSPENDED, ENDED, LOST }
+
     private final AwsManagedConnection mc;
+    private State state = State.IDLE;  // guarded by this
+    private Xid branch;                // the branch on this session, unless IDLE
+    private Connection branchSession;  // the physical connection it started on
+    private boolean rollbackOnly;      // ended with TMFAIL
+    private Xid rolledBack;            // the last branch answered with XA_RB*: the TM's rollback of it is a no-op
     private volatile int timeoutSeconds;
 
     AwsXAResource(AwsManagedConnection mc) {
         this.mc = mc;
     }
 
-    private interface XaCall<T> {
-        T run(PGXAConnection xa) throws XAException;
+    /**
+     * Whether this connection's branch is gone with its node: the pipeline moved the connection while the
+     * branch was open (the failover plugin already told the statement in flight with 08007).
+     */
+    synchronized boolean isBranchLost() {
+        if (state == State.LOST) {
+            return true;
+        }
+        if (state != State.IDLE && mc.logicalConnection().physicalConnection() != branchSession) {
+            state = State.LOST;
+            return true;
+        }
+        return false;
     }
 
-    private <T> T call(XaCall<T> call) throws XAException {
-        PGXAConnection xa;
-        try {
-            xa = mc.xaConnection();
-        } catch (SQLException e) {
-            XAException x = new XAException(XAException.XAER_RMFAIL);
-            x.initCause(e);
-            mc.xaFailure(x);
-            throw x;
-        }
-        try {
-            return call.run(xa);
-        } catch (XAException e) {
-            mc.xaFailure(e);
-            throw e;
-        }
-    }
+    // ---- association
 
     @Override
-    public void start(Xid xid, int flags) throws XAException {
-        call(xa -> {
-            xa.start(xid, flags);
-            return null;
-        });
+    public synchronized void start(Xid xid, int flags) throws XAException {
+        requireXid(xid);
+        switch (flags) {
+            case TMNOFLAGS -> {
+                if (state != State.IDLE) {
+                    throw xa(XAException.XAER_PROTO, "this connection is still in branch " + Gid.of(branch), null);
+                }
+                ConnectionWrapper logical = mc.logicalConnection();
+                try {
+                    logical.setAutoCommit(false); // through the pipeline: its plugins now know a transaction is open
+                } catch (SQLException e) {
+                    throw failure("starting branch " + Gid.of(xid), e);
+                }
+                branch = xid;
+                branchSession = logical.physicalConnection();
+                rollbackOnly = false;
+                rolledBack = null;
+                state = State.ACTIVE;
+            }
+            case TMJOIN, TMRESUME -> {
+                State from = flags == TMJOIN ? State.ENDED : State.SUSPENDED;
+                if (!isBranch(xid)) {
+                    throw xa(XAException.XAER_NOTA, "branch " + Gid.of(xid) + " is not on this connection", null);
+                }
+                if (isBranchLost()) {
+                    throw lost(xid);
+                }
+                if (state != from && !(flags == TMJOIN && state == State.ACTIVE)) {
+                    throw xa(XAException.XAER_PROTO, "cannot " + (flags == TMJOIN ? "join" : "resume") + " branch "
+                            + Gid.of(xid) + " in state " + state, null);
+                }
+                state = State.ACTIVE;
+            }
+            default -> throw xa(XAException.XAER_INVAL, "start flags " + flags, null);
+        }
         mc.transaction(AwsManagedConnection.Transaction.XA);
     }
 
     @Override
-    public void end(Xid xid, int flags) throws XAException {
-        try {
-            call(xa -> {
-                xa.end(xid, flags);
-                return null;
-            });
-        } finally {
-            if (flags != TMSUSPEND) {
-                mc.transaction(AwsManagedConnection.Transaction.NONE);
-            }
+    public synchronized void end(Xid xid, int flags) throws XAException {
+        requireXid(xid);
+        if (flags != TMSUCCESS && flags != TMFAIL && flags != TMSUSPEND) {
+            throw xa(XAException.XAER_INVAL, "end flags " + flags, null);
         }
+        if (!isBranch(xid)) {
+            throw xa(XAException.XAER_NOTA, "branch " + Gid.of(xid) + " is not on this connection", null);
+        }
+        if (flags != TMSUSPEND) {
+            mc.transaction(AwsManagedConnection.Transaction.NONE);
+        }
+        if (isBranchLost()) {
+            throw lost(xid);
+        }
+        if (state != State.ACTIVE && !(state == State.SUSPENDED && flags != TMSUSPEND)) {
+            throw xa(XAException.XAER_PROTO, "cannot end branch " + Gid.of(xid) + " in state " + state, null);
+        }
+        if (flags == TMSUSPEND) {
+            state = State.SUSPENDED;
+            return;
+        }
+        rollbackOnly = flags == TMFAIL;
+        state = State.ENDED;
+    }
+
+    // ---- completion of this connection's branch
+
+    /**
+     * PREPARE TRANSACTION on the branch's session. PostgreSQL answers it in an aborted transaction (a
+     * statement of the branch failed) by rolling back, which pgjdbc alone would report as prepared: such a
+     * branch is answered XA_RBROLLBACK here, so the TM rolls back every branch.
+     */
+    @Override
+    public synchronized int prepare(Xid xid) throws XAException {
+        requireEnded(xid);
+        if (rollbackOnly || mc.isPhysicalTransactionFailed()) {
+            rollBackSession();
+            throw rolledBack(xid, XAException.XA_RBROLLBACK, "a statement of branch " + Gid.of(xid)
+                    + " failed (or it ended with TMFAIL): it is rolled back", null);
+        }
+        try (Statement s = mc.logicalConnection().createStatement()) {
+            s.execute("PREPARE TRANSACTION '" + Gid.of(xid) + "'");
+        } catch (SQLException e) {
+            if (!SqlFailures.isConnectionFailure(e)) {
+                // PostgreSQL rolls back a transaction whose PREPARE failed
+                rollBackSession();
+                throw rolledBack(xid, XAException.XA_RBROLLBACK, "PREPARE TRANSACTION of branch " + Gid.of(xid)
+                        + " failed: " + e.getMessage(), e);
+            }
+            return preparedOrNotWhenTheNodeWasLost(xid, e);
+        }
+        toIdle();
+        restoreAutoCommit(); // PREPARE TRANSACTION ended the session's transaction
+        return XA_OK;
     }
 
     /**
-     * PostgreSQL answers PREPARE TRANSACTION in a failed transaction (a statement of the branch raised an
-     * error) by rolling it back, and pgjdbc reports that as a successful prepare: the TM would then commit
-     * the other branches and find this one gone (a heuristic outcome). Such a branch is rolled back here
-     * and reported as XA_RBROLLBACK, so the TM rolls back every branch.
+     * The node was lost while PREPARE TRANSACTION ran: it may have been prepared (and survived on the new
+     * writer) or not. Rolling it back wherever it is makes the outcome certain.
      */
-    @Override
-    public int prepare(Xid xid) throws XAException {
-        return call(xa -> {
-            if (mc.isPhysicalTransactionFailed()) {
-                try {
-                    xa.rollback(xid);
-                } catch (XAException ignored) {
-                    // the branch is rolled back by the server anyway once the session ends it
-                }
-                XAException x = new XAException("a statement of this branch failed: the branch is rolled back");
-                x.errorCode = XAException.XA_RBROLLBACK;
-                throw x;
+    private int preparedOrNotWhenTheNodeWasLost(Xid xid, SQLException cause) throws XAException {
+        mc.sqlFailure(cause);
+        rollBackSession(); // on the new writer when the failover plugin moved the connection: nothing to lose there
+        try {
+            secondPhase("ROLLBACK PREPARED", xid);
+        } catch (XAException e) {
+            if (e.errorCode != XAException.XAER_NOTA) {
+                e.addSuppressed(cause);
+                throw e; // no writer: the TM's rollback (or its recovery) finishes it later
             }
-            return xa.prepare(xid);
-        });
+        }
+        throw rolledBack(xid, XAException.XA_RBCOMMFAIL, "the connection to " + mc.describe() + " was lost while"
+                + " branch " + Gid.of(xid) + " was being prepared: it is rolled back", cause);
     }
 
     @Override
-    public void commit(Xid xid, boolean onePhase) throws XAException {
-        call(xa -> {
-            xa.commit(xid, onePhase);
-            return null;
-        });
+    public synchronized void commit(Xid xid, boolean onePhase) throws XAException {
+        requireXid(xid);
+        if (!onePhase) {
+            if (isBranch(xid)) {
+                throw xa(XAException.XAER_PROTO, "branch " + Gid.of(xid) + " is not prepared", null);
+            }
+            secondPhase("COMMIT PREPARED", xid);
+            return;
+        }
+        requireEnded(xid);
+        if (rollbackOnly || mc.isPhysicalTransactionFailed()) {
+            rollBackSession();
+            throw rolledBack(xid, XAException.XA_RBROLLBACK, "a statement of branch " + Gid.of(xid)
+                    + " failed (or it ended with TMFAIL): it is rolled back, not committed", null);
+        }
+        try {
+            // through the pipeline: the failover plugin resolves a commit whose reply was lost where it can
+            mc.logicalConnection().commit();
+        } catch (SQLException e) {
+            rollBackSession(); // whatever the commit left behind: never let a later setAutoCommit(true) commit it
+            String sqlState = e.getSQLState() == null ? "" : e.getSQLState();
+            if (e instanceof TransactionStateUnknownSQLException || (SqlFailures.isConnectionFailure(e)
+                    && !(e instanceof FailoverSuccessSQLException))) {
+                mc.sqlFailure(e);
+                throw xa(XAException.XA_HEURHAZ, "the connection was lost during the one-phase commit of branch "
+                        + Gid.of(xid) + "; whether it committed is unknown", e);
+            }
+            int code = sqlState.startsWith("23") ? XAException.XA_RBINTEGRITY
+                    : sqlState.equals("40P01") ? XAException.XA_RBDEADLOCK
+                    : sqlState.startsWith("08") ? XAException.XA_RBCOMMFAIL : XAException.XA_RBROLLBACK;
+            throw rolledBack(xid, code, "branch " + Gid.of(xid) + " did not commit: " + e.getMessage(), e);
+        }
+        toIdle();
+        restoreAutoCommit();
     }
 
     @Override
-    public void rollback(Xid xid) throws XAException {
-        call(xa -> {
-            xa.rollback(xid);
-            return null;
-        });
+    public synchronized void rollback(Xid xid) throws XAException {
+        requireXid(xid);
+        if (isBranch(xid)) {
+            boolean lost = isBranchLost();
+            toIdle();
+            if (lost) {
+                mc.connectionError(new SQLException("branch " + Gid.of(xid) + " was lost in a failover", "08007"));
+                return; // rolled back by its node's end
+            }
+            try {
+                mc.logicalConnection().rollback(); // a session that died took the branch with it: rolled back either way
+            } catch (SQLException e) {
+                mc.sqlFailure(e);
+                if (!SqlFailures.isConnectionFailure(e)) {
+                    throw xa(XAException.XAER_RMERR, "rolling back branch " + Gid.of(xid) + " failed: " + e.getMessage(), e);
+                }
+            }
+            restoreAutoCommit();
+            return;
+        }
+        if (Gid.same(xid, rolledBack)) {
+            rolledBack = null;
+            return; // answered XA_RB* already: the branch is gone
+        }
+        secondPhase("ROLLBACK PREPARED", xid);
+    }
+
+    // ---- prepared branches
+
+    /**
+     * COMMIT PREPARED or ROLLBACK PREPARED of a prepared branch, on this connection's session when it is
+     * free. When the node is lost meanwhile, the prepared transaction is on the new writer: the command is
+     * repeated there (on this connection once the failover plugin moved it, else on a new connection to
+     * the writer), so the TM's second phase finishes now.
+     */
+    private void secondPhase(String command, Xid xid) throws XAException {
+        String sql = command + " '" + Gid.of(xid) + "'";
+        ConnectionWrapper own = mc.logicalConnection();
+        SQLException lostWith = null;
+        if (state == State.IDLE && !mc.isBroken() && isIdleSession(own)) {
+            try {
+                run(own, sql);
+                return;
+            } catch (SQLException e) {
+                if (!SqlFailures.isConnectionFailure(e)) {
+                    throw secondPhaseFailure(command, xid, e);
+                }
+                lostWith = e;
+            }
+            if (lostWith instanceof TransactionStateUnknownSQLException || lostWith instanceof FailoverSuccessSQLException) {
+                // the pipeline moved this connection to the new writer: finish there
+                try {
+                    run(own, sql);
+                    LOG.log(Level.INFO, "{0} of branch {1} finished on {2} after the node was lost", command, Gid.of(xid),
+                            mc.describe());
+                    return;
+                } catch (SQLException e) {
+                    if (!SqlFailures.isConnectionFailure(e)) {
+                        throw secondPhaseFailure(command, xid, e);
+                    }
+                    e.addSuppressed(lostWith);
+                    lostWith = e;
+                }
+            }
+            mc.sqlFailure(lostWith);
+        }
+        ConnectionWrapper fresh;
+        try {
+            fresh = mc.factory().open(mc.credentials());
+        } catch (ResourceException e) {
+            XAException x = xa(XAException.XAER_RMFAIL, command + " of branch " + Gid.of(xid)
+                    + " could not reach the database: " + e.getMessage(), e);
+            if (lostWith != null) {
+                x.addSuppressed(lostWith);
+            }
+            throw x;
+        }
+        try {
+            run(fresh, sql);
+            if (lostWith != null) {
+                LOG.log(Level.INFO, "{0} of branch {1} finished on {2} after the node was lost", command, Gid.of(xid),
+                        fresh.pipeline().currentHost());
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.isConnectionFailure(e)
+                    ? xa(XAException.XAER_RMFAIL, command + " of branch " + Gid.of(xid) + " lost its connection: " + e.getMessage(), e)
+                    : secondPhaseFailure(command, xid, e);
+        } finally {
+            closeQuietly(fresh);
+        }
+    }
+
+    private static XAException secondPhaseFailure(String command, Xid xid, SQLException e) {
+        // 42704: no prepared transaction with that gid, that is the branch is finished (or never was)
+        return "42704".equals(e.getSQLState())
+                ? xa(XAException.XAER_NOTA, "branch " + Gid.of(xid) + " is not prepared on the writer (finished already?)", e)
+                : xa(XAException.XAER_RMERR, command + " of branch " + Gid.of(xid) + " failed: " + e.getMessage(), e);
+    }
+
+    private static boolean isIdleSession(ConnectionWrapper c) {
+        try {
+            return c.getAutoCommit();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void run(ConnectionWrapper c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     @Override
     public void forget(Xid xid) throws XAException {
-        call(xa -> {
-            xa.forget(xid);
-            return null;
-        });
+        throw xa(XAException.XAER_NOTA, "PostgreSQL makes no heuristic decisions: nothing to forget", null);
     }
 
     @Override
     public Xid[] recover(int flag) throws XAException {
+        if (flag != TMSTARTRSCAN && flag != TMENDRSCAN && flag != TMNOFLAGS && flag != (TMSTARTRSCAN | TMENDRSCAN)) {
+            throw xa(XAException.XAER_INVAL, "recover flags " + flag, null);
+        }
+        if ((flag & TMSTARTRSCAN) == 0) {
+            return new Xid[0]; // the whole list went with the scan's start
+        }
         try {
             mc.moveToWriterForRecovery();
         } catch (ResourceException e) {
-            XAException x = new XAException(XAException.XAER_RMFAIL);
-            x.initCause(e);
-            mc.xaFailure(x);
-            throw x;
+            throw failure("recover", e);
         }
-        return call(xa -> xa.recover(flag));
+        List<Xid> found = new ArrayList<>();
+        try (Statement s = mc.logicalConnection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT gid FROM pg_catalog.pg_prepared_xacts WHERE database = current_database()")) {
+            while (rs.next()) {
+                Xid xid = Gid.parse(rs.getString(1));
+                if (xid != null) {
+                    found.add(xid);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("recover", e);
+        }
+        return found.toArray(new Xid[0]);
     }
 
     @Override
@@ -150,5 +389,100 @@ final class AwsXAResource implements XAResource {
     @Override
     public String toString() {
         return "AwsXAResource[" + mc.describe() + "]";
+    }
+
+    // ---- helpers
+
+    private boolean isBranch(Xid xid) {
+        return state != State.IDLE && Gid.same(xid, branch);
+    }
+
+    private void requireEnded(Xid xid) throws XAException {
+        requireXid(xid);
+        if (!isBranch(xid)) {
+            if (Gid.same(xid, rolledBack)) {
+                throw xa(XAException.XA_RBROLLBACK, "branch " + Gid.of(xid) + " is rolled back already", null);
+            }
+            throw xa(XAException.XAER_NOTA, "branch " + Gid.of(xid) + " is not on this connection", null);
+        }
+        if (isBranchLost()) {
+            throw lost(xid);
+        }
+        if (state != State.ENDED) {
+            throw xa(XAException.XAER_PROTO, "branch " + Gid.of(xid) + " is " + state + ", not ended", null);
+        }
+    }
+
+    private static void requireXid(Xid xid) throws XAException {
+        if (xid == null) {
+            throw xa(XAException.XAER_INVAL, "xid is null", null);
+        }
+    }
+
+    /** The branch went with its node: rolled back. The pool must drop this connection. */
+    private XAException lost(Xid xid) {
+        XAException x = xa(XAException.XA_RBCOMMFAIL, "the connection failed over to " + mc.describe() + " while branch "
+                + Gid.of(xid) + " was open on the old node: the branch is rolled back", null);
+        mc.connectionError(x);
+        return x;
+    }
+
+    private XAException rolledBack(Xid xid, int code, String message, Throwable cause) {
+        rolledBack = xid;
+        return xa(code, message, cause);
+    }
+
+    private void rollBackSession() {
+        toIdle();
+        try {
+            mc.logicalConnection().rollback();
+        } catch (SQLException e) {
+            mc.sqlFailure(e);
+        }
+        restoreAutoCommit();
+    }
+
+    /** This connection holds no branch any more (its session may still be in the transaction: see callers). */
+    private void toIdle() {
+        state = State.IDLE;
+        branch = null;
+        branchSession = null;
+        rollbackOnly = false;
+        mc.transaction(AwsManagedConnection.Transaction.NONE);
+    }
+
+    /** Outside a branch the connection is in autocommit, as a JDBC connection outside a transaction is. */
+    private void restoreAutoCommit() {
+        try {
+            mc.logicalConnection().setAutoCommit(true);
+        } catch (SQLException e) {
+            mc.sqlFailure(e);
+        }
+    }
+
+    private XAException failure(String what, Exception e) {
+        boolean lostConnection = e instanceof ResourceException
+                || (e instanceof SQLException sql && SqlFailures.isConnectionFailure(sql));
+        XAException x = xa(lostConnection ? XAException.XAER_RMFAIL : XAException.XAER_RMERR,
+                what + " failed on " + mc.describe() + ": " + e.getMessage(), e);
+        mc.xaFailure(x);
+        return x;
+    }
+
+    private static void closeQuietly(ConnectionWrapper c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing a connection failed: {0}", e.getMessage());
+        }
+    }
+
+    static XAException xa(int code, String message, Throwable cause) {
+        XAException x = new XAException(message);
+        x.errorCode = code;
+        if (cause != null) {
+            x.initCause(cause);
+        }
+        return x;
     }
 }

@@ -234,6 +234,85 @@ class ManagedConnectionTest {
         assertEquals(1, count(id));
     }
 
+    /** Branches prepared by pgjdbc's own XA resource and by ours are recovered and finished by the other. */
+    @Test
+    void branchesPreparedByPgjdbcAndByTheAdapterAreRecoveredByTheOther(TestDatabase db) throws Exception {
+        org.postgresql.xa.PGXADataSource pgjdbc = new org.postgresql.xa.PGXADataSource();
+        pgjdbc.setURL(db.jdbcUrl());
+        pgjdbc.setUser(db.user());
+        pgjdbc.setPassword(db.password());
+
+        Xid byPgjdbc = xid();
+        String pgjdbcRow = UUID.randomUUID().toString();
+        javax.sql.XAConnection xc = pgjdbc.getXAConnection();
+        try {
+            xc.getXAResource().start(byPgjdbc, XAResource.TMNOFLAGS);
+            insert(xc.getConnection(), pgjdbcRow);
+            xc.getXAResource().end(byPgjdbc, XAResource.TMSUCCESS);
+            xc.getXAResource().prepare(byPgjdbc);
+        } finally {
+            xc.close();
+        }
+        AwsManagedConnection recovery = (AwsManagedConnection) mcf.createManagedConnection(null, null);
+        opened.add(recovery);
+        Xid found = Arrays.stream(recovery.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN))
+                .filter(x -> Gid.same(x, byPgjdbc)).findFirst().orElseThrow();
+        recovery.getXAResource().commit(found, false);
+        assertEquals(1, count(pgjdbcRow));
+
+        Xid byAdapter = xid();
+        String adapterRow = UUID.randomUUID().toString();
+        AwsManagedConnection worker = open();
+        worker.getXAResource().start(byAdapter, XAResource.TMNOFLAGS);
+        insert(handle(worker), adapterRow);
+        worker.getXAResource().end(byAdapter, XAResource.TMSUCCESS);
+        worker.getXAResource().prepare(byAdapter);
+        xc = pgjdbc.getXAConnection();
+        try {
+            Xid seen = Arrays.stream(xc.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN))
+                    .filter(x -> Gid.same(x, byAdapter)).findFirst().orElseThrow();
+            xc.getXAResource().rollback(seen);
+        } finally {
+            xc.close();
+        }
+        assertEquals(0, count(adapterRow));
+    }
+
+    /** The XA protocol's wrong moves get the XA spec's codes, not a broken connection. */
+    @Test
+    void xaProtocolErrorsAnswerTheSpecsCodes() throws Exception {
+        AwsManagedConnection mc = open();
+        XAResource xa = mc.getXAResource();
+        Xid xid = xid();
+        assertEquals(XAException.XAER_NOTA, assertThrows(XAException.class, () -> xa.end(xid, XAResource.TMSUCCESS)).errorCode);
+        assertEquals(XAException.XAER_INVAL, assertThrows(XAException.class, () -> xa.start(null, XAResource.TMNOFLAGS)).errorCode);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        assertEquals(XAException.XAER_PROTO, assertThrows(XAException.class, () -> xa.start(xid(), XAResource.TMNOFLAGS)).errorCode);
+        assertEquals(XAException.XAER_PROTO, assertThrows(XAException.class, () -> xa.prepare(xid)).errorCode);
+        // suspend and resume keep the branch on the session
+        String id = UUID.randomUUID().toString();
+        insert(handle(mc), id);
+        xa.end(xid, XAResource.TMSUSPEND);
+        xa.start(xid, XAResource.TMRESUME);
+        xa.end(xid, XAResource.TMSUCCESS);
+        assertEquals(XAException.XAER_PROTO, assertThrows(XAException.class, () -> xa.commit(xid, false)).errorCode);
+        assertEquals(XAException.XAER_NOTA, assertThrows(XAException.class, () -> xa.commit(xid(), false)).errorCode);
+        xa.commit(xid, true);
+        assertEquals(1, count(id));
+
+        // TMFAIL: the branch is rolled back at prepare, and the TM's rollback afterwards is quiet
+        Xid failed = xid();
+        xa.start(failed, XAResource.TMNOFLAGS);
+        String dropped = UUID.randomUUID().toString();
+        insert(handle(mc), dropped);
+        xa.end(failed, XAResource.TMFAIL);
+        assertEquals(XAException.XA_RBROLLBACK, assertThrows(XAException.class, () -> xa.prepare(failed)).errorCode);
+        xa.rollback(failed);
+        assertEquals(0, count(dropped));
+        assertFalse(mc.isBroken());
+        assertFalse(events.contains("error"), events.toString());
+    }
+
     @Test
     void aKilledBackendIsReportedAsAConnectionErrorAndFailsValidation(TestDatabase db) throws Exception {
         AwsManagedConnection mc = open();
