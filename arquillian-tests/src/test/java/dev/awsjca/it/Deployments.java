@@ -54,9 +54,14 @@ final class Deployments {
     }
 
     static ResourceAdapterArchive resourceAdapter() {
+        return resourceAdapter(ironjacamarXml(ItCluster.get()));
+    }
+
+    /** The rar the build made, with this META-INF/ironjacamar.xml. */
+    static ResourceAdapterArchive resourceAdapter(String ironjacamarXml) {
         File rar = new File(System.getProperty("awsjca.it.rar", "target/deps/rar.rar"));
         return ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, rar)
-                .addAsManifestResource(new StringAsset(ironjacamarXml(ItCluster.get())), "ironjacamar.xml");
+                .addAsManifestResource(new StringAsset(ironjacamarXml), "ironjacamar.xml");
     }
 
     private static String ironjacamarXml(PgCluster cluster) {
@@ -104,7 +109,7 @@ final class Deployments {
                 xml(cluster.instanceHostPattern()), user, password);
     }
 
-    private static String xml(String s) {
+    static String xml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -59,6 +59,18 @@ final class ItCluster {
         }
     }
 
+    /** Sessions on the writer the adapter may have opened: to the tests' databases, or its monitors'. */
+    static int adapterSessions() throws SQLException {
+        PgCluster c = get();
+        try (Connection conn = DriverManager.getConnection(c.jdbcUrl("postgres"), c.superuser(), c.password());
+             ResultSet rs = conn.createStatement().executeQuery("select count(*) from pg_stat_activity"
+                     + " where backend_type = 'client backend' and pid <> pg_backend_pid()"
+                     + " and (datname in ('" + FIRST + "', '" + SECOND + "') or application_name like 'aws-advanced-jca%')")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     static void insertRaw(String database, String id) throws SQLException {
         PgCluster c = get();
         try (Connection conn = DriverManager.getConnection(c.jdbcUrl(database), c.superuser(), c.password());

@@ -18,14 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Undeploying the adapter stops every thread it started (the cluster monitors and their probes), and a
- * redeploy starts clean. A probe war, deployed apart, looks at the server's threads.
+ * Undeploying the adapter stops every thread it started (the cluster monitors and their probes) and closes
+ * every database session it opened, and a redeploy starts clean: five times over. A probe war, deployed apart, looks at the server's threads.
  */
 @ExtendWith(ArquillianExtension.class)
 class UndeployIT {
 
     private static final String APP = "app";
-    private static final int CYCLES = 2;
+    private static final int CYCLES = 5;
 
     @Deployment(name = "probe", order = 1, testable = false)
     static WebArchive probe() {
@@ -50,6 +50,7 @@ class UndeployIT {
             assertFalse(threads(probe).isEmpty(), "the failover plugin watches the cluster while deployed");
             deployer.undeploy(APP);
             assertEquals(List.of(), awaitNoThreads(probe), "threads left after undeploy " + (i + 1));
+            assertEquals(0, awaitNoSessions(), "database sessions left after undeploy " + (i + 1));
         }
         List<String> errors = ServerLog.errorsSince(logStart);
         assertTrue(errors.isEmpty(), "server.log has errors:\n" + String.join("\n", errors));
@@ -58,6 +59,17 @@ class UndeployIT {
     private static List<String> threads(URL probe) throws Exception {
         String body = Http.get(probe, "threads");
         return body.isEmpty() ? List.of() : List.of(body.split("\n"));
+    }
+
+    /** Sessions close with the adapter's stop(); the server may take a moment to see the socket close. */
+    private static int awaitNoSessions() throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int left = ItCluster.adapterSessions();
+        while (left > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            left = ItCluster.adapterSessions();
+        }
+        return left;
     }
 
     /** Threads end shortly after the adapter's stop() returns: allow them a few seconds. */
