@@ -140,7 +140,8 @@ final class AwsXAResource implements XAResource {
     /**
      * PREPARE TRANSACTION on the branch's session. PostgreSQL answers it in an aborted transaction (a
      * statement of the branch failed) by rolling back, which pgjdbc alone would report as prepared: such a
-     * branch is answered XA_RBROLLBACK here, so the TM rolls back every branch.
+     * branch is answered XA_RBROLLBACK here, so the TM rolls back every branch. A branch that wrote nothing
+     * is ended at once and answered XA_RDONLY: no prepared transaction, no second phase.
      */
     @Override
     public synchronized int prepare(Xid xid) throws XAException {
@@ -151,6 +152,13 @@ final class AwsXAResource implements XAResource {
                     + " failed (or it ended with TMFAIL): it is rolled back", null);
         }
         try (Statement s = mc.logicalConnection().createStatement()) {
+            if (!wroteAnything(s)) {
+                // nothing to make durable: end it here, and the TM skips this branch's second phase
+                mc.logicalConnection().commit();
+                toIdle();
+                restoreAutoCommit();
+                return XA_RDONLY;
+            }
             s.execute("PREPARE TRANSACTION '" + Gid.of(xid) + "'");
         } catch (SQLException e) {
             if (!SqlFailures.isConnectionFailure(e)) {
@@ -164,6 +172,13 @@ final class AwsXAResource implements XAResource {
         toIdle();
         restoreAutoCommit(); // PREPARE TRANSACTION ended the session's transaction
         return XA_OK;
+    }
+
+    /** Whether the branch has a transaction id: PostgreSQL assigns one at the first write (or row lock). */
+    private static boolean wroteAnything(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT pg_catalog.txid_current_if_assigned() IS NOT NULL")) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     /**

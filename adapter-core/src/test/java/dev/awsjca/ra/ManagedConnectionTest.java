@@ -278,6 +278,32 @@ class ManagedConnectionTest {
         assertEquals(0, count(adapterRow));
     }
 
+    /** A branch that only read is not prepared: XA_RDONLY, nothing in pg_prepared_xacts, no second phase. */
+    @Test
+    void aBranchThatOnlyReadAnswersReadOnlyAtPrepare() throws Exception {
+        AwsManagedConnection mc = open();
+        Connection h = handle(mc);
+        XAResource xa = mc.getXAResource();
+        Xid reading = xid();
+        xa.start(reading, XAResource.TMNOFLAGS);
+        query(h, "select count(*) from ra_rows");
+        xa.end(reading, XAResource.TMSUCCESS);
+        assertEquals(XAResource.XA_RDONLY, xa.prepare(reading));
+        assertEquals(0, query(h, "select count(*) from pg_prepared_xacts where gid = '" + Gid.of(reading) + "'"));
+        assertTrue(h.getAutoCommit());
+
+        // the same connection takes the next branch, which writes and is prepared
+        Xid writing = xid();
+        String id = UUID.randomUUID().toString();
+        xa.start(writing, XAResource.TMNOFLAGS);
+        insert(h, id);
+        xa.end(writing, XAResource.TMSUCCESS);
+        assertEquals(XAResource.XA_OK, xa.prepare(writing));
+        assertEquals(1, query(h, "select count(*) from pg_prepared_xacts where gid = '" + Gid.of(writing) + "'"));
+        xa.commit(writing, false);
+        assertEquals(1, count(id));
+    }
+
     /** The XA protocol's wrong moves get the XA spec's codes, not a broken connection. */
     @Test
     void xaProtocolErrorsAnswerTheSpecsCodes() throws Exception {
