@@ -17,10 +17,16 @@ public final class Property<T> {
     private final boolean secret;
 
     Property(String name, PropertyType<T> type, String defaultText, String usedBy, boolean secret, String description) {
+        this(name, type, defaultText, defaultText == null ? null : type.parse(defaultText), usedBy, secret, description);
+    }
+
+    /** With a default given as a value: for a type whose parse checks what only exists later (plugin codes). */
+    Property(String name, PropertyType<T> type, String defaultText, T defaultValue, String usedBy, boolean secret,
+             String description) {
         this.name = name;
         this.type = type;
         this.defaultText = defaultText;
-        this.defaultValue = defaultText == null ? null : type.parse(defaultText);
+        this.defaultValue = defaultValue;
         this.usedBy = usedBy;
         this.secret = secret;
         this.description = description;

@@ -1,5 +1,6 @@
 package dev.awsjca.config;
 
+
 import dev.awsjca.topology.HostSpec;
 import org.postgresql.PGProperty;
 

@@ -26,11 +26,13 @@ public final class WrapperProperties {
             "The database user. Absent when the iam or secretsManager plugin supplies it.");
     public static final Property<String> PASSWORD = declare("password", PropertyType.text("any text"), null, "core", true,
             "The database password. Never logged or shown.");
-    public static final Property<List<String>> PLUGINS = declare("plugins",
+    /** The plugins of a connection that does not name any: what the product is for, failover with fast detection. */
+    public static final List<String> DEFAULT_PLUGINS = List.of("failover", "hostMonitoring");
+    public static final Property<List<String>> PLUGINS = register(new Property<>("plugins",
             PropertyType.pluginCodes(code -> PluginRegistry.installed().factory(code) != null,
                     () -> PluginRegistry.installed().codes()),
-            "", "core", false,
-            "Comma-separated plugin codes, run in the given order. Empty: no plugins (a thin pgjdbc wrapper).");
+            String.join(",", DEFAULT_PLUGINS), DEFAULT_PLUGINS, "core", false,
+            "Comma-separated plugin codes, run in the given order. Empty: no plugins (a thin pgjdbc wrapper)."));
     public static final Property<String> DIALECT = declare("dialect",
             PropertyType.oneOf("aurora-postgresql", "rds-multi-az-postgresql", "postgresql"), null, "core", false,
             "How the topology is read. Detected from the database when absent.");
@@ -123,7 +125,10 @@ public final class WrapperProperties {
 
     private static <T> Property<T> declare(String name, PropertyType<T> type, String defaultText, String usedBy,
                                            boolean secret, String description) {
-        Property<T> p = new Property<>(name, type, defaultText, usedBy, secret, description);
+        return register(new Property<>(name, type, defaultText, usedBy, secret, description));
+    }
+
+    private static <T> Property<T> register(Property<T> p) {
         ALL_PROPERTIES.add(p);
         return p;
     }

@@ -1,5 +1,7 @@
 package dev.awsjca.pipeline;
 
+import dev.awsjca.config.WrapperProperties;
+
 import dev.awsjca.config.WrapperConfig;
 import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.ClusterRegistry;
@@ -59,9 +61,13 @@ public final class ConnectionPipeline implements PluginContext {
             for (String code : pipeline.codes) {
                 ConnectionPluginFactory factory = registry.factory(code);
                 if (factory == null) {
-                    // the configuration checked the codes: a registry without one is a packaging error
-                    throw new SQLException("plugin '" + code + "' is configured but its factory is not on the class path:"
-                            + " add the plugins jar (it is inside the rar), or leave '" + code + "' out of property 'plugins'", "08001");
+                    // an explicit list was checked against the class path: this is the default, or a packaging error
+                    throw new SQLException(config.isSet(WrapperProperties.PLUGINS)
+                            ? "plugin '" + code + "' is configured but its factory is not on the class path: add the plugins"
+                            + " jar (it is inside the rar), or leave '" + code + "' out of property 'plugins'"
+                            : "property 'plugins' is not set, and its default (" + String.join(",", WrapperProperties.DEFAULT_PLUGINS)
+                            + ") needs the plugins jar (dev.awsjca:plugins, inside the rar) on the class path, which has no '"
+                            + code + "' plugin: add the jar, or set 'plugins' to the codes wanted (empty for none)", "08001");
                 }
                 pipeline.plugins.add(factory.create(pipeline));
             }

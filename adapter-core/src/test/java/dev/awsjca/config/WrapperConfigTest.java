@@ -49,7 +49,7 @@ class WrapperConfigTest {
         HostPattern pattern = c.get(WrapperProperties.CLUSTER_INSTANCE_HOST_PATTERN);
         assertEquals("127.0.0.12", pattern.hostFor("12"));
         assertEquals(6432, pattern.portOr(5000));
-        assertEquals(List.of(), c.pluginCodes());
+        assertEquals(List.of("failover", "hostMonitoring"), c.pluginCodes());
         assertEquals("db", c.database());
     }
 

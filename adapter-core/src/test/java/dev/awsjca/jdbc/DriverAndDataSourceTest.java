@@ -49,10 +49,20 @@ class DriverAndDataSourceTest {
         }
     }
 
+    /** This module has no plugins: the default (failover,hostMonitoring) cannot run, and the error says why. */
+    @Test
+    void withoutThePluginsJarTheDefaultPluginsFailNamingTheProperty(TestDatabase db) {
+        String url = db.jdbcUrl().replace("jdbc:postgresql://", "jdbc:aws-wrapper:postgresql://");
+        SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, db.user(), db.password()));
+        assertTrue(e.getMessage().contains("property 'plugins' is not set") && e.getMessage().contains("failover,hostMonitoring"),
+                e.getMessage());
+    }
+
     @Test
     void wrongPasswordFailsLikePgjdbcAndTheMessageHasNoPassword(TestDatabase db) {
         AwsWrapperDataSource ds = new AwsWrapperDataSource();
         ds.setUrl(db.jdbcUrl());
+        ds.setPlugins("");
         SQLException e = assertThrows(SQLException.class, () -> ds.getConnection(db.user(), "wrong-Pa55word"));
         assertEquals("28P01", e.getSQLState());
         assertFalse(String.valueOf(e.getMessage()).contains("wrong-Pa55word"));
@@ -60,7 +70,7 @@ class DriverAndDataSourceTest {
 
     @Test
     void multiHostUrlConnectsToTheFirstHostThatAnswers(TestDatabase db) throws SQLException {
-        String url = "jdbc:aws-wrapper:postgresql://127.0.0.1:1," + db.host() + ":" + db.port() + "/" + db.name();
+        String url = "jdbc:aws-wrapper:postgresql://127.0.0.1:1," + db.host() + ":" + db.port() + "/" + db.name() + "?plugins=";
         try (Connection c = DriverManager.getConnection(url, db.user(), db.password())) {
             ConnectionWrapper w = c.unwrap(ConnectionWrapper.class);
             assertEquals(db.host(), w.pipeline().currentHost().host());

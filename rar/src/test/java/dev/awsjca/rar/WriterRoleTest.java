@@ -75,6 +75,7 @@ class WriterRoleTest {
         onWriter.setUrl("jdbc:aws-wrapper:postgresql://" + cluster.writer().host() + ":" + cluster.writer().port() + "/postgres");
         onWriter.setUser(cluster.superuser());
         onWriter.setPassword(cluster.password());
+        onWriter.setPlugins("");
         onWriter.setResourceAdapter(ra);
         ManagedConnection good = open(onWriter, false);
         assertTrue(onWriter.getInvalidConnections(Set.of(good)).isEmpty());
