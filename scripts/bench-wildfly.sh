@@ -15,9 +15,10 @@
 #   scripts/bench-wildfly.sh --statements  after the rounds, one 3 s round per variant with log_statement=all on the
 #                                          writer: the statements the database ran per committed transaction
 #
-# Variants: adapter (Plugins=failover,hostMonitoring), xa-datasource (WildFly + pgjdbc), adapter-noplugins
-# (no Plugins property, whose default is empty: the adapter's pipeline and JCA classes alone). Every variant: xa-pool / pool 0..POOL (default
-# 20), validate-on-match (the adapter's own check; PostgreSQLValidConnectionChecker for the xa-datasource).
+# Variants: adapter (Plugins=failover,hostMonitoring), xa-datasource (WildFly + pgjdbc), adapter-noplugins (no
+# Plugins property, whose default is empty: the adapter's pipeline and JCA classes alone). Every variant: xa-pool /
+# pool 0..POOL (--pool, default 20), validate-on-match (the adapter's own check; PostgreSQLValidConnectionChecker
+# for the xa-datasource).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -45,7 +46,7 @@ while [ $# -gt 0 ]; do
     --profile) profile=1; shift ;;
     --statements) statements=1; shift ;;
     --no-validation) validate=false; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done

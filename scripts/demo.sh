@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
     --before-crash) before_crash="${2:?--before-crash needs seconds}"; shift 2 ;;
     --after-crash) after_crash="${2:?--after-crash needs seconds}"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
