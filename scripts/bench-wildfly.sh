@@ -171,19 +171,21 @@ cpu_marks() {
 round() {
   "$PSQL" -q -X -d bench -c "TRUNCATE bench" >/dev/null
   local answer before after
-  [ "$profile" = 1 ] && [ -n "${3:-}" ] && jcmd "$WF_PID" JFR.start name="$1-$3" settings=profile \
+  [ "$profile" = 1 ] && [ -n "${3:-}" ] && [ "$3" != statements ] && jcmd "$WF_PID" JFR.start name="$1-$3" settings=profile \
     filename="$run/$1-$3.jfr" >/dev/null
   before="$(cpu_marks)"
   answer="$(curl -sS --fail-with-body --max-time $(( ${2%.*} + 120 )) -X POST \
     "$WF_URL/app/bench?ds=$(jndi "$1")&threads=$threads&seconds=$2")" || { echo "round failed: $answer" >&2; return 1; }
   after="$(cpu_marks)"
-  [ "$profile" = 1 ] && [ -n "${3:-}" ] && jcmd "$WF_PID" JFR.stop name="$1-$3" >/dev/null
+  [ "$profile" = 1 ] && [ -n "${3:-}" ] && [ "$3" != statements ] && jcmd "$WF_PID" JFR.stop name="$1-$3" >/dev/null
   local committed
   committed="$(sed -n 's/.*committed=\([0-9]*\).*/\1/p' <<<"$answer")"
   # other Maven builds and test JVMs on the machine right after the round (another engineer's, CI's): noise
   local others
   others="$(pgrep -c -f 'plexus-classworlds|surefirebooter|failsafe' || true)"
-  echo "$1 ${3:+round=}${3:-warmup} ${2}s other_builds=${others:-0} $answer $(awk -v b="$before" -v a="$after" -v c="$committed" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+  local tag="warmup"
+  case "${3:-}" in '') ;; [0-9]*) tag="round=$3" ;; *) tag="$3" ;; esac
+  echo "$1 $tag ${2}s other_builds=${others:-0} $answer $(awk -v b="$before" -v a="$after" -v c="$committed" -v hz="$(getconf CLK_TCK)" 'BEGIN {
       split(b, x, " "); split(a, y, " ");
       busy = (y[2] - x[2]) - (y[3] - x[3]);
       printf "machine_busy=%.0f%% server_cpu_ms_per_tx=%.3f", 100 * busy / (y[2] - x[2]), 1000 * (y[1] - x[1]) / hz / (c > 0 ? c : 1) }')" \
@@ -248,7 +250,7 @@ if [ "$statements" = 1 ]; then
   sleep 0.5
   for v in "${vs[@]}"; do
     from=$(( $(stat -c %s "$writer_log") + 1 ))
-    t="$(round "$v" 3)"
+    t="$(round "$v" 3 statements)"
     committed="$(tail -1 "$run/rounds.log" | sed -n 's/.*committed=\([0-9]*\).*/\1/p')"
     echo
     echo "statements per committed transaction, $v ($t tx/s with every statement logged):"
