@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# Benchmark in WildFly: JTA transactions (UserTransaction begin, getConnection, INSERT, close, commit) on N
+# threads inside the server, through the adapter's XA connection definition vs WildFly's own xa-datasource on
+# pgjdbc (org.postgresql.xa.PGXADataSource, pgjdbc deployed as a jar), in the same server, on the same database
+# (the writer's instance endpoint of a testkit cluster), with the same pool and validation settings, in
+# alternating rounds so that machine noise hits every variant alike. Results: a table on stdout and in
+# target/wildfly/bench-run/results.md (docs/PERFORMANCE.md, "In WildFly: adapter vs xa-datasource").
+#
+#   scripts/bench-wildfly.sh                       warmup 20 s per variant, then 4 rounds of 10 s, 16 threads
+#   scripts/bench-wildfly.sh --rounds 6 --seconds 15 --threads 16 --warmup 10 --port-offset 420 --no-build
+#   scripts/bench-wildfly.sh --variants adapter,xa-datasource      leave out the adapter without plugins
+#   scripts/bench-wildfly.sh --profile     also record the rounds with JFR (target/wildfly/bench-run/<variant>-<round>.jfr)
+#                                          and print each variant's hottest methods
+#   scripts/bench-wildfly.sh --no-validation   validate-on-match off for every variant (on by default)
+#   scripts/bench-wildfly.sh --statements  after the rounds, one 3 s round per variant with log_statement=all on the
+#                                          writer: the statements the database ran per committed transaction
+#
+# Variants: adapter (Plugins=failover,hostMonitoring), xa-datasource (WildFly + pgjdbc), adapter-noplugins (no
+# Plugins property, whose default is empty: the adapter's pipeline and JCA classes alone). Every variant: xa-pool /
+# pool 0..POOL (--pool, default 20), validate-on-match (the adapter's own check; PostgreSQLValidConnectionChecker
+# for the xa-datasource).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+offset="${WILDFLY_PORT_OFFSET:-420}"
+threads=16
+seconds=10
+rounds=4
+warmup=20
+pool=20
+variants="adapter,xa-datasource,adapter-noplugins"
+build=1
+profile=0
+statements=0
+validate=true
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port-offset) offset="${2:?}"; shift 2 ;;
+    --threads) threads="${2:?}"; shift 2 ;;
+    --seconds) seconds="${2:?}"; shift 2 ;;
+    --rounds) rounds="${2:?}"; shift 2 ;;
+    --warmup) warmup="${2:?}"; shift 2 ;;
+    --pool) pool="${2:?}"; shift 2 ;;
+    --variants) variants="${2:?}"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --profile) profile=1; shift ;;
+    --statements) statements=1; shift ;;
+    --no-validation) validate=false; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+# shellcheck source=lib/wildfly.sh
+. "$root/scripts/lib/wildfly.sh"
+wf_init bench "$offset"
+run="$WF_DIR/bench-run"
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ -n "${WF_LAUNCHER:-}" ] || [ -n "${TESTKIT_STARTED:-}" ]; then
+    echo "Cleaning up: stopping WildFly and the cluster ..."
+    wf_stop
+    testkit_stop
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$root/scripts/ensure-postgresql.sh" >/dev/null
+wf_tools
+pgjdbc_version="$(sed -n 's:.*<postgresql.version>\(.*\)</postgresql.version>.*:\1:p' "$root/pom.xml" | head -1)"
+if [ "$build" = 1 ]; then
+  echo "Building the rar and the application (mvn package -DskipTests -pl rar,wildfly-app -am) ..."
+  mvn -B -q -Dstyle.color=never -f "$root/pom.xml" -DskipTests -pl rar,wildfly-app -am package
+fi
+rar="$root/rar/target/aws-advanced-jca.rar"
+war="$root/wildfly-app/target/awsjca-wildfly-app.war"
+for f in "$rar" "$war"; do
+  [ -f "$f" ] || { echo "missing ${f#"$root"/}: run without --no-build" >&2; exit 1; }
+done
+wf_unpack
+wf_check_ports
+rm -rf "$run"
+mkdir -p "$run"
+mvn -B -q -N -Dstyle.color=never -f "$root/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.11.0:copy \
+  -Dartifact="org.postgresql:postgresql:$pgjdbc_version" -DoutputDirectory="$run"
+pgjdbc="$run/postgresql-$pgjdbc_version.jar"
+
+DB_PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
+export DB_PASSWORD
+echo "Starting WildFly $WILDFLY_VERSION (port offset $WF_OFFSET) and the testkit cluster (writer + 2 replicas) ..."
+WF_XMX=768m wf_start
+testkit_start --replicas 2
+read -r writer_id writer_addr < <(pg_writer)
+wf_wait_started
+writer_host="${writer_addr%:*}"
+writer_port="${writer_addr##*:}"
+
+"$PSQL" -q -X -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL
+SET log_statement = 'none';
+CREATE ROLE app LOGIN PASSWORD '$DB_PASSWORD';
+CREATE DATABASE bench OWNER app;
+SQL
+"$PSQL" -q -X -v ON_ERROR_STOP=1 -d bench >/dev/null <<'SQL'
+CREATE TABLE bench (thread int NOT NULL, n bigint NOT NULL);
+ALTER TABLE bench OWNER TO app;
+SQL
+
+# adapter-noplugins leaves Plugins out: WildFly refuses an empty config-property value (WFLYCTL0113), and the
+# registry's default for plugins is empty today. Should that default change, that variant is dropped, not mislabelled.
+if ! grep -A3 'PLUGINS = declare' "$root/adapter-core/src/main/java/dev/awsjca/config/WrapperProperties.java" \
+     | grep -q '^ *"", "core"'; then
+  echo "note: the default of 'plugins' is no longer empty: the adapter-noplugins variant is left out" >&2
+  variants="$(sed 's/,*adapter-noplugins//' <<<"$variants")"
+fi
+ra="/subsystem=resource-adapters/resource-adapter=aws-advanced-jca.rar"
+url="jdbc:aws-wrapper:postgresql://$writer_host:$writer_port/bench"
+cat >"$run/configure.cli" <<CLI
+batch
+$ra:add(archive=aws-advanced-jca.rar, transaction-support=XATransaction)
+$ra/connection-definitions=bench-adapter:add(class-name=dev.awsjca.ra.AwsManagedConnectionFactory, jndi-name=java:/jdbc/bench-adapter, min-pool-size=0, max-pool-size=$pool, validate-on-match=$validate, recovery-username=app, recovery-password=\${env.DB_PASSWORD})
+$ra/connection-definitions=bench-adapter/config-properties=Url:add(value="$url")
+$ra/connection-definitions=bench-adapter/config-properties=User:add(value=app)
+$ra/connection-definitions=bench-adapter/config-properties=Password:add(value=\${env.DB_PASSWORD})
+$ra/connection-definitions=bench-adapter/config-properties=Plugins:add(value="failover,hostMonitoring")
+$ra/connection-definitions=bench-adapter/config-properties=ClusterInstanceHostPattern:add(value="$TESTKIT_INSTANCE_HOST_PATTERN")
+$ra/connection-definitions=bench-plain:add(class-name=dev.awsjca.ra.AwsManagedConnectionFactory, jndi-name=java:/jdbc/bench-plain, min-pool-size=0, max-pool-size=$pool, validate-on-match=$validate, recovery-username=app, recovery-password=\${env.DB_PASSWORD})
+$ra/connection-definitions=bench-plain/config-properties=Url:add(value="$url")
+$ra/connection-definitions=bench-plain/config-properties=User:add(value=app)
+$ra/connection-definitions=bench-plain/config-properties=Password:add(value=\${env.DB_PASSWORD})
+run-batch
+deploy $rar --name=aws-advanced-jca.rar
+deploy $pgjdbc --name=postgresql.jar
+xa-data-source add --name=bench-xa --jndi-name=java:/jdbc/bench-xa --driver-name=postgresql.jar --xa-datasource-class=org.postgresql.xa.PGXADataSource --xa-datasource-properties={"ServerName"=>"$writer_host","PortNumber"=>"$writer_port","DatabaseName"=>"bench"} --user-name=app --password=\${env.DB_PASSWORD} --min-pool-size=0 --max-pool-size=$pool --validate-on-match=$validate --valid-connection-checker-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLValidConnectionChecker --exception-sorter-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLExceptionSorter --recovery-username=app --recovery-password=\${env.DB_PASSWORD}
+deploy $war --name=app.war
+CLI
+echo "Configuring (jboss-cli, ${run#"$root"/}/configure.cli): both on $writer_host:$writer_port/bench (writer $writer_id), pools 0..$pool, validate-on-match $validate"
+if ! wf_cli --file="$run/configure.cli" >"$run/configure.out" 2>&1; then
+  echo "jboss-cli failed:" >&2
+  cat "$run/configure.out" >&2
+  exit 1
+fi
+
+jndi() {
+  case "$1" in
+    adapter) echo java:/jdbc/bench-adapter ;;
+    adapter-noplugins) echo java:/jdbc/bench-plain ;;
+    xa-datasource) echo java:/jdbc/bench-xa ;;
+    *) echo "unknown variant '$1'" >&2; return 1 ;;
+  esac
+}
+IFS=, read -r -a vs <<<"$variants"
+for v in "${vs[@]}"; do jndi "$v" >/dev/null; done
+
+# CPU accounting around a round: the server JVM's CPU time (utime + stime of /proc/PID/stat, in clock ticks) and
+# the machine's busy and total ticks (/proc/stat), so that each round also says how busy the machine was and how
+# much server CPU a transaction took, which the other builds on this machine disturb far less than throughput.
+cpu_marks() {
+  local wf total idle
+  wf="$(awk '{ print $14 + $15 }' "/proc/$WF_PID/stat")"
+  read -r total idle < <(awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6 }' /proc/stat)
+  echo "$wf $total $idle"
+}
+
+# one round: the in-server benchmark for $2 seconds on variant $1 ($3: round number, for the JFR file name);
+# prints tx/s; the answer and the CPU figures go to the run log
+round() {
+  "$PSQL" -q -X -d bench -c "TRUNCATE bench" >/dev/null
+  local answer before after
+  [ "$profile" = 1 ] && [ -n "${3:-}" ] && [ "$3" != statements ] && jcmd "$WF_PID" JFR.start name="$1-$3" settings=profile \
+    filename="$run/$1-$3.jfr" >/dev/null
+  before="$(cpu_marks)"
+  answer="$(curl -sS --fail-with-body --max-time $(( ${2%.*} + 120 )) -X POST \
+    "$WF_URL/app/bench?ds=$(jndi "$1")&threads=$threads&seconds=$2")" || { echo "round failed: $answer" >&2; return 1; }
+  after="$(cpu_marks)"
+  [ "$profile" = 1 ] && [ -n "${3:-}" ] && [ "$3" != statements ] && jcmd "$WF_PID" JFR.stop name="$1-$3" >/dev/null
+  local committed
+  committed="$(sed -n 's/.*committed=\([0-9]*\).*/\1/p' <<<"$answer")"
+  # other Maven builds and test JVMs on the machine right after the round (another engineer's, CI's): noise
+  local others
+  others="$(pgrep -c -f 'plexus-classworlds|surefirebooter|failsafe' || true)"
+  local tag="warmup"
+  case "${3:-}" in '') ;; [0-9]*) tag="round=$3" ;; *) tag="$3" ;; esac
+  echo "$1 $tag ${2}s other_builds=${others:-0} $answer $(awk -v b="$before" -v a="$after" -v c="$committed" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+      split(b, x, " "); split(a, y, " ");
+      busy = (y[2] - x[2]) - (y[3] - x[3]);
+      printf "machine_busy=%.0f%% server_cpu_ms_per_tx=%.3f", 100 * busy / (y[2] - x[2]), 1000 * (y[1] - x[1]) / hz / (c > 0 ? c : 1) }')" \
+    >>"$run/rounds.log"
+  case "$answer" in *" errors=0 "*) ;; *) echo "  note: $1: $answer" >&2 ;; esac
+  sed -n 's/.*tx_per_s=\([0-9.]*\).*/\1/p' <<<"$answer"
+}
+
+echo "Warmup: $warmup s per variant ($variants), $threads threads"
+for v in "${vs[@]}"; do
+  printf '  %-18s %8s tx/s\n' "$v" "$(round "$v" "$warmup")"
+done
+declare -A results
+echo "Rounds: $rounds x $seconds s per variant, alternating the order (load average before each round in ${run#"$root"/}/rounds.log)"
+for r in $(seq 1 "$rounds"); do
+  n=${#vs[@]}
+  line="  round $r:"
+  for i in $(seq 0 $((n - 1))); do
+    v="${vs[$(( (i + r - 1) % n ))]}"    # rotate the order every round
+    t="$(round "$v" "$seconds" "$r")"
+    results["$v,$r"]="$t"
+    line="$line  $v $t"
+  done
+  echo "$line"
+done
+
+# the table: tx/s per round, mean, ratio to xa-datasource; then the server's CPU per transaction and how busy the
+# machine was, averaged over the measured rounds (from rounds.log)
+mean_of() { awk '{ s += $1 } END { printf "%.1f", s / NR }'; }
+{
+  printf '| variant |'; for r in $(seq 1 "$rounds"); do printf ' round %d |' "$r"; done
+  printf ' mean tx/s | vs xa-datasource | server CPU ms/tx | machine busy |\n'
+  printf '|---|'; for r in $(seq 1 "$rounds"); do printf -- '---:|'; done; printf -- '---:|---:|---:|---:|\n'
+  base=""
+  for v in "${vs[@]}"; do
+    [ "$v" = xa-datasource ] || continue
+    base="$(for r in $(seq 1 "$rounds"); do echo "${results[$v,$r]}"; done | mean_of)"
+  done
+  for v in "${vs[@]}"; do
+    printf '| %s |' "$v"
+    for r in $(seq 1 "$rounds"); do printf ' %s |' "${results[$v,$r]}"; done
+    mean="$(for r in $(seq 1 "$rounds"); do echo "${results[$v,$r]}"; done | mean_of)"
+    ratio="$( [ -n "$base" ] && awk -v m="$mean" -v b="$base" 'BEGIN { printf "%.1f %%", 100 * m / b }' || echo -)"
+    cpu="$(awk -v v="$v" '$1 == v && $2 ~ /^round=/ { for (i = 3; i <= NF; i++) if ($i ~ /^server_cpu_ms_per_tx=/) { sub(/.*=/, "", $i); s += $i; n++ } }
+                         END { printf "%.3f", s / n }' "$run/rounds.log")"
+    busy="$(awk -v v="$v" '$1 == v && $2 ~ /^round=/ { for (i = 3; i <= NF; i++) if ($i ~ /^machine_busy=/) { sub(/.*=/, "", $i); sub(/%/, "", $i); s += $i; n++ } }
+                          END { printf "%.0f %%", s / n }' "$run/rounds.log")"
+    printf ' %s | %s | %s | %s |\n' "$mean" "$ratio" "$cpu" "$busy"
+  done
+} >"$run/results.md"
+echo
+echo "tx/s ($threads threads, $seconds s rounds, validate-on-match $validate, WildFly $WILDFLY_VERSION, pgjdbc $pgjdbc_version, $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
+cat "$run/results.md"
+
+if [ "$statements" = 1 ]; then
+  # what the database ran for each variant: log_statement=all on the writer for one short round per variant,
+  # statements of the user app (the benchmark's connections, the adapter's monitors included) per committed
+  # transaction, by statement text (pgjdbc's "execute <name>: " prefix removed)
+  writer_log="$(sed -n 's/^cluster //p' "$WF_DIR/testkit-bench.status" | head -1)/$("$root/scripts/testkit.sh" status | awk '$4 == "writer" { print $1; exit }').log"
+  "$PSQL" -q -X -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" -c "ALTER SYSTEM SET log_line_prefix = '%u|'" \
+    -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 0.5
+  for v in "${vs[@]}"; do
+    from=$(( $(stat -c %s "$writer_log") + 1 ))
+    t="$(round "$v" 3 statements)"
+    committed="$(tail -1 "$run/rounds.log" | sed -n 's/.*committed=\([0-9]*\).*/\1/p')"
+    echo
+    echo "statements per committed transaction, $v ($t tx/s with every statement logged):"
+    tail -c +"$from" "$writer_log" | grep -a '^app|LOG:  \(statement\|execute\)' \
+      | sed -e 's/^app|LOG:  statement: //' -e 's/^app|LOG:  execute [^:]*: //' | cut -c1-60 \
+      | sort | uniq -c | sort -rn | awk -v c="$committed" '{ n = $1; $1 = ""; t += n; if (NR <= 12) line[NR] = sprintf("  %7.3f %s", n / c, $0) }
+          END { printf "  %7.3f in all\n", t / c; for (i = 1; i <= 12 && i <= NR; i++) print line[i] }' || true
+  done
+  "$PSQL" -q -X -d postgres -c "ALTER SYSTEM RESET log_statement" -c "ALTER SYSTEM RESET log_line_prefix" \
+    -c "SELECT pg_reload_conf()" >/dev/null
+fi
+
+if [ "$profile" = 1 ]; then
+  # hottest top frames per variant (JFR execution samples of every round of that variant), and the share of
+  # samples with an adapter frame (dev.awsjca) anywhere in the stack
+  for v in "${vs[@]}"; do
+    for f in "$run/$v"-*.jfr; do jfr print --events jdk.ExecutionSample --stack-depth 64 "$f"; done >"$run/$v.samples.txt"
+    echo
+    echo "JFR, $v: $(grep -c 'jdk.ExecutionSample' "$run/$v.samples.txt") samples in the server;" \
+      "$(awk '/jdk.ExecutionSample/ { if (n && hit) a++; n++; hit = 0 } /dev[.]awsjca[.]/ && !/dev[.]awsjca[.]wildflyapp/ { hit = 1 } END { if (n && hit) a++; printf "%d", a }' "$run/$v.samples.txt") with an adapter frame (dev.awsjca, the benchmark servlet aside) in the stack;" \
+      "top frames:"
+    awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print }' "$run/$v.samples.txt" \
+      | sort | uniq -c | sort -rn | head -12 || true   # head closes the pipe early
+  done
+fi

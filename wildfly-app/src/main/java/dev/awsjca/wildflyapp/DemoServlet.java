@@ -1,0 +1,133 @@
+package dev.awsjca.wildflyapp;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.transaction.UserTransaction;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The demo's control: {@code POST /demo/start?threads=8&ds=java:/jdbc/orders} starts the order workload,
+ * {@code GET /demo/status} answers one line of counters, {@code POST /demo/stop?crashAt=<epoch ms>&oldWriter=<instance>}
+ * stops it and answers what the application saw, {@code GET /demo/committed} lists the keys it believes
+ * committed ({@code worker,seq} lines) for the script to check against the database, {@code GET /demo/failures}
+ * the stack traces of the first failures.
+ */
+@WebServlet("/demo/*")
+public class DemoServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Resource
+    private transient UserTransaction tx;
+
+    @Resource
+    private transient ManagedThreadFactory threadFactory;
+
+    private static volatile OrdersWorkload workload;
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setContentType("text/plain");
+        PrintWriter out = response.getWriter();
+        switch (String.valueOf(request.getPathInfo())) {
+            case "/start" -> {
+                if (workload != null && workload.running()) {
+                    response.setStatus(409);
+                    out.println("a workload is running already");
+                    return;
+                }
+                int threads = Integer.parseInt(param(request, "threads", "8"));
+                String jndi = param(request, "ds", "java:/jdbc/orders");
+                DataSource ds;
+                try {
+                    ds = InitialContext.doLookup(jndi);
+                } catch (NamingException e) {
+                    response.setStatus(404);
+                    out.println("no DataSource at " + jndi + ": " + e);
+                    return;
+                }
+                OrdersWorkload w = new OrdersWorkload(ds, tx, threads);
+                workload = w;
+                w.start(threadFactory);
+                out.println("started " + threads + " workers on " + jndi);
+            }
+            case "/stop" -> {
+                OrdersWorkload w = workload;
+                if (w == null) {
+                    response.setStatus(409);
+                    out.println("no workload");
+                    return;
+                }
+                List<String> stuck;
+                try {
+                    stuck = w.stop(Long.parseLong(param(request, "waitMs", "15000")));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+                long crashAt = Long.parseLong(param(request, "crashAt", "0"));
+                out.print(DemoReport.write(w, crashAt, param(request, "oldWriter", ""), stuck));
+            }
+            default -> response.sendError(404);
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setContentType("text/plain");
+        PrintWriter out = response.getWriter();
+        OrdersWorkload w = workload;
+        switch (String.valueOf(request.getPathInfo())) {
+            case "/status" -> {
+                if (w == null) {
+                    out.println("none");
+                    return;
+                }
+                Map<String, Long> kinds = w.failureCounts();
+                // one line of key=value words; failures as stage:kind:count
+                out.println("elapsed_ms=" + (System.currentTimeMillis() - w.startedAt)
+                        + " committed=" + w.committed.sum()
+                        + " failed=" + w.failedAttempts.sum()
+                        + " workers=" + w.activeWorkers.get()
+                        + " node=" + (w.lastNode.isEmpty() ? "-" : w.lastNode)
+                        + " failures=" + (kinds.isEmpty() ? "-" : kinds.entrySet().stream()
+                                .map(e -> e.getKey().replace(' ', ':') + ":" + e.getValue()).collect(Collectors.joining(","))));
+            }
+            case "/committed" -> {
+                if (w == null) {
+                    return;
+                }
+                List<long[]> keys = new ArrayList<>(w.committedKeys);
+                StringBuilder s = new StringBuilder(keys.size() * 8);
+                for (long[] k : keys) {
+                    s.append(k[0]).append(',').append(k[1]).append('\n');
+                }
+                out.print(s);
+            }
+            case "/failures" -> {
+                if (w != null) {
+                    w.traces.forEach(t -> out.println(t));
+                }
+            }
+            default -> response.sendError(404);
+        }
+    }
+
+    private static String param(HttpServletRequest request, String name, String fallback) {
+        String v = request.getParameter(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
