@@ -44,6 +44,8 @@ final class AwsManagedConnection implements ManagedConnection {
 
     private static final System.Logger LOG = System.getLogger(AwsManagedConnection.class.getName());
     private static final int VALIDATION_TIMEOUT_MS = 5_000;
+    /** A connection returned this recently answered then: validation takes its role from the topology alone. */
+    private static final long RECENTLY_USED_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
 
     /** Who runs the transaction on this connection now. */
     enum Transaction { NONE, CONTAINER_LOCAL, APPLICATION_LOCAL, XA }
@@ -60,6 +62,7 @@ final class AwsManagedConnection implements ManagedConnection {
     private volatile Transaction transaction = Transaction.NONE;
     private volatile boolean broken;
     private volatile boolean destroyed;
+    private volatile long lastReturnedNanos = System.nanoTime();
     private PrintWriter logWriter;
 
     AwsManagedConnection(AwsManagedConnectionFactory factory, Credentials credentials, ConnectionWrapper logical,
@@ -133,6 +136,7 @@ final class AwsManagedConnection implements ManagedConnection {
 
     void handleClosed(ConnectionHandle handle) {
         handles.remove(handle);
+        lastReturnedNanos = System.nanoTime();
         ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);
         event.setConnectionHandle(handle.proxy());
         listeners.forEach(l -> l.connectionClosed(event));
@@ -274,7 +278,10 @@ final class AwsManagedConnection implements ManagedConnection {
 
     /**
      * Whether the pool may hand this connection out: not broken, its node answers, is not in recovery,
-     * and is the writer of the topology when the pipeline watches one.
+     * and is the writer of the topology when the pipeline watches one. With a topology that names this
+     * node the writer, not known down, and a connection returned within the last 500 ms, nothing is sent:
+     * a round trip per checkout would cost a busy pool a quarter of its statements, and a node that died
+     * since is seen by the cluster monitor (at once with hostMonitoring) or by the next statement.
      */
     boolean isUsableWriter() {
         if (broken || destroyed) {
@@ -287,6 +294,10 @@ final class AwsManagedConnection implements ManagedConnection {
             Optional<HostSpec> writer = cluster.topology().writer();
             if (writer.isPresent() && !writer.get().endpoint().equals(here.endpoint())) {
                 return false;
+            }
+            if (writer.isPresent() && System.nanoTime() - lastReturnedNanos < RECENTLY_USED_NANOS
+                    && cluster.health(here).state() != dev.awsjca.topology.HostHealth.State.DOWN) {
+                return true;
             }
         }
         // one round trip, bounded in time: a node that vanished (no RST) must not hold up the pool

@@ -1,0 +1,82 @@
+package dev.awsjca.ra;
+
+import dev.awsjca.testkit.PgCluster;
+import dev.awsjca.testkit.TestDatabase;
+import dev.awsjca.testkit.WithPgCluster;
+import jakarta.resource.spi.ManagedConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Validation on checkout (validate-on-match) with the topology watched: a connection returned moments ago
+ * is validated from the topology without a statement; an older one gets its round trip, and a dead one is
+ * found.
+ */
+@WithPgCluster(replicas = 1)
+class ValidationCostTest {
+
+    private final PgCluster cluster;
+    private final TestDatabase db;
+    private AwsResourceAdapter ra;
+    private AwsManagedConnectionFactory mcf;
+
+    ValidationCostTest(PgCluster cluster, TestDatabase db) {
+        this.cluster = cluster;
+        this.db = db;
+    }
+
+    @BeforeEach
+    void deploy() throws Exception {
+        ra = new AwsResourceAdapter();
+        ra.start(null);
+        mcf = new AwsManagedConnectionFactory();
+        mcf.setUrl("jdbc:aws-wrapper:postgresql://" + cluster.writer().host() + ":" + cluster.writer().port() + "/" + db.name());
+        mcf.setUser(db.user());
+        mcf.setPassword(db.password());
+        mcf.setClusterInstanceHostPattern(cluster.instanceHostPattern()); // plugins: the default, failover,hostMonitoring
+        mcf.setResourceAdapter(ra);
+    }
+
+    @AfterEach
+    void undeploy() {
+        ra.stop();
+    }
+
+    @Test
+    void aConnectionJustReturnedIsValidatedWithoutAStatementAnOlderOneWithOne() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, AwsConnectionRequestInfo.CONFIGURED_LOGIN);
+        int pid;
+        try (Connection c = (Connection) mc.getConnection(null, AwsConnectionRequestInfo.CONFIGURED_LOGIN);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        mc.cleanup();
+        assertEquals(Set.of(), mcf.getInvalidConnections(Set.of(mc)));
+        assertEquals("SELECT pg_backend_pid()", lastQuery(pid), "no statement for a connection returned just now");
+
+        Thread.sleep(600);
+        assertEquals(Set.of(), mcf.getInvalidConnections(Set.of(mc)));
+        assertEquals("select pg_is_in_recovery()", lastQuery(pid), "a round trip for one idle longer");
+
+        cluster.writer().execute("postgres", "SELECT pg_terminate_backend(" + pid + ")");
+        Thread.sleep(600);
+        assertEquals(Set.of(mc), mcf.getInvalidConnections(Set.of(mc)), "a dead connection is found");
+        mc.destroy();
+    }
+
+    private String lastQuery(int pid) {
+        String q = cluster.writer().queryString("SELECT query FROM pg_stat_activity WHERE pid = " + pid);
+        assertTrue(q != null, "backend " + pid + " is gone");
+        return q;
+    }
+}
