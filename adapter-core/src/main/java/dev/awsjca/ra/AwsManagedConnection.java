@@ -44,8 +44,6 @@ final class AwsManagedConnection implements ManagedConnection {
 
     private static final System.Logger LOG = System.getLogger(AwsManagedConnection.class.getName());
     private static final int VALIDATION_TIMEOUT_MS = 5_000;
-    /** A connection returned this recently answered then: validation takes its role from the topology alone. */
-    private static final long RECENTLY_USED_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
 
     /** Who runs the transaction on this connection now. */
     enum Transaction { NONE, CONTAINER_LOCAL, APPLICATION_LOCAL, XA }
@@ -62,7 +60,6 @@ final class AwsManagedConnection implements ManagedConnection {
     private volatile Transaction transaction = Transaction.NONE;
     private volatile boolean broken;
     private volatile boolean destroyed;
-    private volatile long lastReturnedNanos = System.nanoTime();
     private PrintWriter logWriter;
 
     AwsManagedConnection(AwsManagedConnectionFactory factory, Credentials credentials, ConnectionWrapper logical,
@@ -136,7 +133,6 @@ final class AwsManagedConnection implements ManagedConnection {
 
     void handleClosed(ConnectionHandle handle) {
         handles.remove(handle);
-        lastReturnedNanos = System.nanoTime();
         ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);
         event.setConnectionHandle(handle.proxy());
         listeners.forEach(l -> l.connectionClosed(event));
@@ -278,10 +274,10 @@ final class AwsManagedConnection implements ManagedConnection {
 
     /**
      * Whether the pool may hand this connection out: not broken, its node answers, is not in recovery,
-     * and is the writer of the topology when the pipeline watches one. With a topology that names this
-     * node the writer, not known down, and a connection returned within the last 500 ms, nothing is sent:
-     * a round trip per checkout would cost a busy pool a quarter of its statements, and a node that died
-     * since is seen by the cluster monitor (at once with hostMonitoring) or by the next statement.
+     * and is the writer of the topology when the pipeline watches one. When the topology names this node
+     * the writer, only liveness is left to ask, with pgjdbc's empty query (no parse, no plan): a busy pool
+     * validates on every checkout. A round trip stays, because a crash is seen by the session's socket
+     * before the cluster monitor's next look.
      */
     boolean isUsableWriter() {
         if (broken || destroyed) {
@@ -295,9 +291,8 @@ final class AwsManagedConnection implements ManagedConnection {
             if (writer.isPresent() && !writer.get().endpoint().equals(here.endpoint())) {
                 return false;
             }
-            if (writer.isPresent() && System.nanoTime() - lastReturnedNanos < RECENTLY_USED_NANOS
-                    && cluster.health(here).state() != dev.awsjca.topology.HostHealth.State.DOWN) {
-                return true;
+            if (writer.isPresent()) {
+                return cluster.health(here).state() != dev.awsjca.topology.HostHealth.State.DOWN && answers(c.physicalConnection());
             }
         }
         // one round trip, bounded in time: a node that vanished (no RST) must not hold up the pool
@@ -310,6 +305,14 @@ final class AwsManagedConnection implements ManagedConnection {
             } finally {
                 physical.setNetworkTimeout(Runnable::run, previousTimeout);
             }
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean answers(Connection physical) {
+        try {
+            return physical.isValid(VALIDATION_TIMEOUT_MS / 1000);
         } catch (SQLException | RuntimeException e) {
             return false;
         }
