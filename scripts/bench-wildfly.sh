@@ -15,8 +15,8 @@
 #   scripts/bench-wildfly.sh --statements  after the rounds, one 3 s round per variant with log_statement=all on the
 #                                          writer: the statements the database ran per committed transaction
 #
-# Variants: adapter (Plugins=failover,hostMonitoring), xa-datasource (WildFly + pgjdbc), adapter-noplugins (no
-# Plugins property, whose default is empty: the adapter's pipeline and JCA classes alone). Every variant: xa-pool /
+# Variants: adapter (Plugins=failover,hostMonitoring), xa-datasource (WildFly + pgjdbc), adapter-noplugins
+# (Plugins=none: the adapter's pipeline and JCA classes alone). Every variant: xa-pool /
 # pool 0..POOL (--pool, default 20), validate-on-match (the adapter's own check; PostgreSQLValidConnectionChecker
 # for the xa-datasource).
 set -euo pipefail
@@ -110,13 +110,6 @@ CREATE TABLE bench (thread int NOT NULL, n bigint NOT NULL);
 ALTER TABLE bench OWNER TO app;
 SQL
 
-# adapter-noplugins leaves Plugins out: WildFly refuses an empty config-property value (WFLYCTL0113), and the
-# registry's default for plugins is empty today. Should that default change, that variant is dropped, not mislabelled.
-if ! grep -A3 'PLUGINS = declare' "$root/adapter-core/src/main/java/dev/awsjca/config/WrapperProperties.java" \
-     | grep -q '^ *"", "core"'; then
-  echo "note: the default of 'plugins' is no longer empty: the adapter-noplugins variant is left out" >&2
-  variants="$(sed 's/,*adapter-noplugins//' <<<"$variants")"
-fi
 ra="/subsystem=resource-adapters/resource-adapter=aws-advanced-jca.rar"
 url="jdbc:aws-wrapper:postgresql://$writer_host:$writer_port/bench"
 cat >"$run/configure.cli" <<CLI
@@ -132,6 +125,7 @@ $ra/connection-definitions=bench-plain:add(class-name=dev.awsjca.ra.AwsManagedCo
 $ra/connection-definitions=bench-plain/config-properties=Url:add(value="$url")
 $ra/connection-definitions=bench-plain/config-properties=User:add(value=app)
 $ra/connection-definitions=bench-plain/config-properties=Password:add(value=\${env.DB_PASSWORD})
+$ra/connection-definitions=bench-plain/config-properties=Plugins:add(value=none)
 run-batch
 deploy $rar --name=aws-advanced-jca.rar
 deploy $pgjdbc --name=postgresql.jar

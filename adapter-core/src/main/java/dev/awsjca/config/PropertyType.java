@@ -145,8 +145,8 @@ public final class PropertyType<T> {
     public static PropertyType<List<String>> pluginCodes(Predicate<String> known, Supplier<? extends Collection<String>> allCodes) {
         return new PropertyType<>("comma-separated plugin codes", List.of(), s -> {
             List<String> codes = new ArrayList<>();
-            if (s.isEmpty()) {
-                return codes;
+            if (s.isEmpty() || s.equals("none")) {
+                return codes; // "none" for servers that refuse an empty value (WildFly's config-property)
             }
             for (String part : s.split(",", -1)) {
                 String code = part.trim();

@@ -32,7 +32,7 @@ public final class WrapperProperties {
             PropertyType.pluginCodes(code -> PluginRegistry.installed().factory(code) != null,
                     () -> PluginRegistry.installed().codes()),
             String.join(",", DEFAULT_PLUGINS), DEFAULT_PLUGINS, "core", false,
-            "Comma-separated plugin codes, run in the given order. Empty: no plugins (a thin pgjdbc wrapper)."));
+            "Comma-separated plugin codes, run in the given order. Empty or none: no plugins (a thin pgjdbc wrapper)."));
     public static final Property<String> DIALECT = declare("dialect",
             PropertyType.oneOf("aurora-postgresql", "rds-multi-az-postgresql", "postgresql"), null, "core", false,
             "How the topology is read. Detected from the database when absent.");

@@ -51,6 +51,9 @@ class WrapperConfigTest {
         assertEquals(6432, pattern.portOr(5000));
         assertEquals(List.of("failover", "hostMonitoring"), c.pluginCodes());
         assertEquals("db", c.database());
+        // none (for servers that refuse an empty value) and empty both mean no plugins
+        assertEquals(List.of(), WrapperConfig.from("jdbc:aws-wrapper:postgresql://h/db?plugins=none", null).pluginCodes());
+        assertEquals(List.of(), WrapperConfig.from("jdbc:aws-wrapper:postgresql://h/db?plugins=", null).pluginCodes());
     }
 
     @Test
