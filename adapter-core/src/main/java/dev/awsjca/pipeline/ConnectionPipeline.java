@@ -43,6 +43,7 @@ public final class ConnectionPipeline implements PluginContext {
     private final Consumer<Topology> topologyListener = this::topologyChanged;
     private ClusterMonitor cluster; // guarded by this
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean globalTransactionBranch;
 
     private ConnectionPipeline(WrapperConfig config, ClusterRegistry clusters) {
         this.config = config;
@@ -91,6 +92,16 @@ public final class ConnectionPipeline implements PluginContext {
     /** The chains by {@link JdbcMethod#ordinal()}; null where no plugin subscribed. Read-only. */
     public JdbcChain[] chains() {
         return chains;
+    }
+
+    @Override
+    public boolean isGlobalTransactionBranch() {
+        return globalTransactionBranch;
+    }
+
+    /** Set by the resource adapter's XAResource while a branch is open on this connection. */
+    public void globalTransactionBranch(boolean inBranch) {
+        globalTransactionBranch = inBranch;
     }
 
     /** The plugin codes in order. */

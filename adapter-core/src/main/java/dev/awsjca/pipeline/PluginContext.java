@@ -47,4 +47,11 @@ public interface PluginContext {
      * physical objects; new ones use the new connection.
      */
     void switchConnection(Connection connection, HostSpec host);
+
+    /**
+     * Whether the open transaction is a branch of a global (XA) transaction: its transaction manager
+     * settles the outcome (two-phase commit finishes prepared branches on the new writer), so a plugin
+     * need not pay per transaction for what only a local commit would use.
+     */
+    boolean isGlobalTransactionBranch();
 }

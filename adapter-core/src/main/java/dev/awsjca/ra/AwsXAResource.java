@@ -86,6 +86,7 @@ final class AwsXAResource implements XAResource {
                 }
                 branch = xid;
                 branchSession = logical.physicalConnection();
+                logical.pipeline().globalTransactionBranch(true);
                 rollbackOnly = false;
                 rolledBack = null;
                 state = State.ACTIVE;
@@ -459,6 +460,7 @@ final class AwsXAResource implements XAResource {
 
     /** This connection holds no branch any more (its session may still be in the transaction: see callers). */
     private void toIdle() {
+        mc.logicalConnection().pipeline().globalTransactionBranch(false);
         state = State.IDLE;
         branch = null;
         branchSession = null;

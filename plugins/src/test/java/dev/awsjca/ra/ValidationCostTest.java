@@ -68,6 +68,46 @@ class ValidationCostTest {
         mc.destroy();
     }
 
+    /** The failover plugin's transaction id query is for local commits: an XA branch does not pay for it. */
+    @Test
+    void anXaBranchRunsNoStatementOfTheAdaptersOwn() throws Exception {
+        cluster.writer().execute(db.name(), "CREATE TABLE IF NOT EXISTS cost_rows (id int)");
+        ManagedConnection mc = mcf.createManagedConnection(null, AwsConnectionRequestInfo.CONFIGURED_LOGIN);
+        javax.transaction.xa.XAResource xa = mc.getXAResource();
+        javax.transaction.xa.Xid xid = new javax.transaction.xa.Xid() {
+            @Override
+            public int getFormatId() {
+                return 4711;
+            }
+
+            @Override
+            public byte[] getGlobalTransactionId() {
+                return "cost".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+
+            @Override
+            public byte[] getBranchQualifier() {
+                return new byte[] {1};
+            }
+        };
+        int pid;
+        try (Connection c = (Connection) mc.getConnection(null, AwsConnectionRequestInfo.CONFIGURED_LOGIN)) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            xa.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO cost_rows VALUES (1)");
+            }
+            assertEquals("INSERT INTO cost_rows VALUES (1)", lastQuery(pid));
+            xa.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
+            xa.commit(xid, true);
+        }
+        assertEquals("COMMIT", lastQuery(pid));
+        mc.destroy();
+    }
+
     private String lastQuery(int pid) {
         String q = cluster.writer().queryString("SELECT query FROM pg_stat_activity WHERE pid = " + pid);
         assertTrue(q != null, "backend " + pid + " is gone");

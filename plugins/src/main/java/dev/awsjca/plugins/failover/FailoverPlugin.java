@@ -259,9 +259,12 @@ final class FailoverPlugin implements ConnectionPlugin {
             transactionEnded();
         } else if (inTransaction && !mayHaveWritten && m.methodName().startsWith("execute") && !StatementKind.isReadOnly(call)) {
             mayHaveWritten = true;
-            // the adapter's one extra round trip, once per transaction that writes: with the id, a commit
-            // whose reply is lost is answered from the new writer instead of "unknown"
-            txid = currentTxid();
+            // the adapter's one extra round trip, once per local transaction that writes: with the id, a
+            // commit whose reply is lost is answered from the new writer instead of "unknown". An XA branch
+            // is settled by its transaction manager (prepared branches survive): not worth a round trip each
+            if (!context.isGlobalTransactionBranch()) {
+                txid = currentTxid();
+            }
         }
     }
 
