@@ -22,7 +22,8 @@ final class DemoReport {
             return outer + (inner.isEmpty() ? "" : (outer.isEmpty() ? "" : "; ") + "cause: " + inner);
         }
         return switch (kind) {
-            case "08007" -> "the transaction was lost with its node and rolled back (TransactionStateUnknown): place the order again";
+            case "08007" -> "failed over mid-transaction (TransactionStateUnknown): from a statement, the transaction was lost and rolled back;"
+                    + " from a commit, whether it committed is unknown";
             case "08S02" -> "failover succeeded and the statement provably did not run: run it again";
             case "08001" -> "no connection could be made (no writer within failoverTimeoutMs, or the server refused)";
             case "08003" -> "the connection or statement was closed";

@@ -48,6 +48,6 @@ class FailuresTest {
         assertEquals("", DemoReport.meaning("something else"));
         assertTrue(DemoReport.meaning("HeuristicMixedException(08006)").contains("; cause: the connection broke"),
                 DemoReport.meaning("HeuristicMixedException(08006)"));
-        assertTrue(DemoReport.meaning("Foo(08007)").startsWith("cause: the transaction was lost"), DemoReport.meaning("Foo(08007)"));
+        assertTrue(DemoReport.meaning("Foo(08007)").startsWith("cause: failed over mid-transaction"), DemoReport.meaning("Foo(08007)"));
     }
 }
