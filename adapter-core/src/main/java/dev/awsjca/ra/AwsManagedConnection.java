@@ -95,7 +95,8 @@ final class AwsManagedConnection implements ManagedConnection {
     }
 
     String describe() {
-        return logical.pipeline().currentHost() + " as " + credentials;
+        ConnectionWrapper c = logical;
+        return (c == null ? "(not connected yet)" : String.valueOf(c.pipeline().currentHost())) + " as " + credentials;
     }
 
     // ---- handles
@@ -105,6 +106,7 @@ final class AwsManagedConnection implements ManagedConnection {
         if (destroyed) {
             throw new IllegalStateException("this managed connection is destroyed");
         }
+        moveToWriterForRecovery(); // a recovery connection connects on first use
         Credentials wanted = Credentials.resolve(factory, subject, info instanceof AwsConnectionRequestInfo a ? a : null);
         if (!wanted.equals(credentials)) {
             // the container matched us for another login: re-authenticating a PostgreSQL session is not possible
@@ -223,7 +225,7 @@ final class AwsManagedConnection implements ManagedConnection {
             return;
         }
         broken = true;
-        LOG.log(Level.DEBUG, "connection to {0} is broken: {1}", logical.pipeline().currentHost(), cause.getMessage());
+        LOG.log(Level.DEBUG, "connection to {0} is broken: {1}", describe(), cause.getMessage());
         ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, cause);
         listeners.forEach(l -> l.connectionErrorOccurred(event));
     }
@@ -245,7 +247,8 @@ final class AwsManagedConnection implements ManagedConnection {
     /** Whether the session's transaction is aborted (an error was raised in it and not rolled back). */
     boolean isPhysicalTransactionFailed() {
         try {
-            return logical.physicalConnection().unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED;
+            ConnectionWrapper c = logical;
+            return c != null && c.physicalConnection().unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED;
         } catch (SQLException e) {
             return false; // prepare will meet the real failure
         }
@@ -258,10 +261,11 @@ final class AwsManagedConnection implements ManagedConnection {
     /**
      * For the container's recovery connection: recover() must ask the current writer, so a connection left
      * on a node that is no longer the writer (or broken) is replaced by a new one, which the pipeline opens
-     * on the writer.
+     * on the writer. It connects on first use, not when the container makes it: WildFly's periodic
+     * recovery may ask for it between registering a connection definition and starting the adapter.
      */
     synchronized void moveToWriterForRecovery() throws ResourceException {
-        if (!forRecovery || isUsableWriter()) {
+        if (!forRecovery || (logical != null && isUsableWriter())) {
             return;
         }
         ConnectionWrapper old = logical;
@@ -284,6 +288,9 @@ final class AwsManagedConnection implements ManagedConnection {
             return false;
         }
         ConnectionWrapper c = logical;
+        if (c == null) {
+            return true; // a recovery connection not connected yet: it connects to the writer when used
+        }
         ClusterMonitor cluster = c.pipeline().cluster();
         HostSpec here = c.pipeline().currentHost();
         if (cluster != null && here != null) {
@@ -330,10 +337,10 @@ final class AwsManagedConnection implements ManagedConnection {
             h.invalidate();
         }
         handles.clear();
-        if (destroyed || broken) {
+        ConnectionWrapper c = logical;
+        if (destroyed || broken || c == null) {
             return;
         }
-        ConnectionWrapper c = logical;
         try {
             if (transaction == Transaction.APPLICATION_LOCAL || (transaction == Transaction.NONE && !c.getAutoCommit())) {
                 c.rollback();
@@ -366,7 +373,9 @@ final class AwsManagedConnection implements ManagedConnection {
             h.invalidate();
         }
         handles.clear();
-        closeQuietly(logical);
+        if (logical != null) {
+            closeQuietly(logical);
+        }
         factory.closed(this);
     }
 
@@ -405,6 +414,7 @@ final class AwsManagedConnection implements ManagedConnection {
 
     @Override
     public ManagedConnectionMetaData getMetaData() throws ResourceException {
+        moveToWriterForRecovery();
         try {
             return AwsManagedConnectionMetaData.of(logical, credentials.userOr(logical.pipeline().config().get(
                     dev.awsjca.config.WrapperProperties.USER)));

@@ -131,7 +131,8 @@ public class AwsManagedConnectionFactory
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
         Credentials credentials = Credentials.resolve(this, subject, info instanceof AwsConnectionRequestInfo a ? a : null);
-        AwsManagedConnection mc = new AwsManagedConnection(this, credentials, open(credentials), info == null);
+        // a recovery connection (no request info) connects when recover() first asks
+        AwsManagedConnection mc = new AwsManagedConnection(this, credentials, info == null ? null : open(credentials), info == null);
         AwsResourceAdapter ra = adapter;
         if (ra != null) {
             ra.opened(mc);
@@ -155,6 +156,12 @@ public class AwsManagedConnectionFactory
             re.initCause(e);
             throw re;
         }
+    }
+
+    /** Whether this factory's adapter is deployed but not running (not started yet, or stopped). */
+    boolean adapterNotRunning() {
+        AwsResourceAdapter ra = adapter;
+        return ra != null && !ra.isRunning();
     }
 
     void closed(AwsManagedConnection mc) {

@@ -48,6 +48,10 @@ public class AwsResourceAdapter implements ResourceAdapter {
         }
     }
 
+    boolean isRunning() {
+        return clusters != null;
+    }
+
     /** The clusters of this adapter's connections; fails once stopped. */
     ClusterRegistry clusters() throws ResourceException {
         ClusterRegistry registry = clusters;

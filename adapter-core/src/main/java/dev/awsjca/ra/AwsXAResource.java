@@ -278,7 +278,7 @@ final class AwsXAResource implements XAResource {
         String sql = command + " '" + Gid.of(xid) + "'";
         ConnectionWrapper own = mc.logicalConnection();
         SQLException lostWith = null;
-        if (state == State.IDLE && !mc.isBroken() && isIdleSession(own)) {
+        if (own != null && state == State.IDLE && !mc.isBroken() && isIdleSession(own)) {
             try {
                 run(own, sql);
                 return;
@@ -364,6 +364,12 @@ final class AwsXAResource implements XAResource {
         }
         if ((flag & TMSTARTRSCAN) == 0) {
             return new Xid[0]; // the whole list went with the scan's start
+        }
+        if (mc.factory().adapterNotRunning()) {
+            // the container's recovery can run between registering a definition and starting the adapter (or
+            // after stopping it): nothing can be asked now, and the next scan asks again
+            LOG.log(Level.DEBUG, "recover() while the adapter is not running: no branches reported this scan");
+            return new Xid[0];
         }
         try {
             mc.moveToWriterForRecovery();

@@ -235,6 +235,41 @@ class ManagedConnectionTest {
         assertEquals(1, count(id));
     }
 
+    /**
+     * WildFly's periodic recovery may ask for a recovery connection between registering a definition and
+     * starting the adapter: it gets one, which reports nothing until the adapter runs, then asks the writer.
+     */
+    @Test
+    void aRecoveryConnectionMadeBeforeTheAdapterStartsConnectsWhenItRuns(TestDatabase db) throws Exception {
+        AwsManagedConnection worker = open();
+        Xid xid = xid();
+        worker.getXAResource().start(xid, XAResource.TMNOFLAGS);
+        insert(handle(worker), UUID.randomUUID().toString());
+        worker.getXAResource().end(xid, XAResource.TMSUCCESS);
+        worker.getXAResource().prepare(xid);
+
+        AwsResourceAdapter notYetStarted = new AwsResourceAdapter();
+        AwsManagedConnectionFactory early = new AwsManagedConnectionFactory();
+        early.setUrl(db.jdbcUrl());
+        early.setUser(db.user());
+        early.setPassword(db.password());
+        early.setPlugins("");
+        early.setResourceAdapter(notYetStarted);
+        AwsManagedConnection recovery = (AwsManagedConnection) early.createManagedConnection(null, null);
+        try {
+            assertEquals(Set.of(), early.getInvalidConnections(Set.of(recovery)));
+            assertEquals(0, recovery.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length);
+            notYetStarted.start(null);
+            Xid mine = Arrays.stream(recovery.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN))
+                    .filter(x -> Gid.same(x, xid)).findFirst().orElseThrow();
+            recovery.getXAResource().rollback(mine);
+        } finally {
+            recovery.destroy();
+            notYetStarted.stop();
+        }
+        assertEquals(0, notYetStarted.openConnections());
+    }
+
     /** Branches prepared by pgjdbc's own XA resource and by ours are recovered and finished by the other. */
     @Test
     void branchesPreparedByPgjdbcAndByTheAdapterAreRecoveredByTheOther(TestDatabase db) throws Exception {
