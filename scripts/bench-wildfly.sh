@@ -73,15 +73,7 @@ trap 'exit 143' TERM
 "$root/scripts/ensure-postgresql.sh" >/dev/null
 wf_tools
 pgjdbc_version="$(sed -n 's:.*<postgresql.version>\(.*\)</postgresql.version>.*:\1:p' "$root/pom.xml" | head -1)"
-if [ "$build" = 1 ]; then
-  echo "Building the rar and the application (mvn package -DskipTests -pl rar,wildfly-app -am) ..."
-  mvn -B -q -Dstyle.color=never -f "$root/pom.xml" -DskipTests -pl rar,wildfly-app -am package
-fi
-rar="$root/rar/target/aws-advanced-jca.rar"
-war="$root/wildfly-app/target/awsjca-wildfly-app.war"
-for f in "$rar" "$war"; do
-  [ -f "$f" ] || { echo "missing ${f#"$root"/}: run without --no-build" >&2; exit 1; }
-done
+wf_build "$build"
 wf_unpack
 wf_check_ports
 rm -rf "$run"
@@ -90,7 +82,7 @@ mvn -B -q -N -Dstyle.color=never -f "$root/pom.xml" org.apache.maven.plugins:mav
   -Dartifact="org.postgresql:postgresql:$pgjdbc_version" -DoutputDirectory="$run"
 pgjdbc="$run/postgresql-$pgjdbc_version.jar"
 
-DB_PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
+DB_PASSWORD="$(random_password)"
 export DB_PASSWORD
 echo "Starting WildFly $WILDFLY_VERSION (port offset $WF_OFFSET) and the testkit cluster (writer + 2 replicas) ..."
 WF_XMX=768m wf_start
@@ -127,10 +119,10 @@ $ra/connection-definitions=bench-plain/config-properties=User:add(value=app)
 $ra/connection-definitions=bench-plain/config-properties=Password:add(value=\${env.DB_PASSWORD})
 $ra/connection-definitions=bench-plain/config-properties=Plugins:add(value=none)
 run-batch
-deploy $rar --name=aws-advanced-jca.rar
+deploy $RAR --name=aws-advanced-jca.rar
 deploy $pgjdbc --name=postgresql.jar
 xa-data-source add --name=bench-xa --jndi-name=java:/jdbc/bench-xa --driver-name=postgresql.jar --xa-datasource-class=org.postgresql.xa.PGXADataSource --xa-datasource-properties={"ServerName"=>"$writer_host","PortNumber"=>"$writer_port","DatabaseName"=>"bench"} --user-name=app --password=\${env.DB_PASSWORD} --min-pool-size=0 --max-pool-size=$pool --validate-on-match=$validate --valid-connection-checker-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLValidConnectionChecker --exception-sorter-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLExceptionSorter --recovery-username=app --recovery-password=\${env.DB_PASSWORD}
-deploy $war --name=app.war
+deploy $WAR --name=app.war
 CLI
 echo "Configuring (jboss-cli, ${run#"$root"/}/configure.cli): both on $writer_host:$writer_port/bench (writer $writer_id), pools 0..$pool, validate-on-match $validate"
 if ! wf_cli --file="$run/configure.cli" >"$run/configure.out" 2>&1; then

@@ -64,15 +64,7 @@ trap 'exit 143' TERM
 t0=$SECONDS
 "$root/scripts/ensure-postgresql.sh" >/dev/null
 wf_tools
-if [ "$build" = 1 ]; then
-  echo "Building the rar and the demo application (mvn package -DskipTests -pl rar,wildfly-app -am) ..."
-  mvn -B -q -Dstyle.color=never -f "$root/pom.xml" -DskipTests -pl rar,wildfly-app -am package
-fi
-rar="$root/rar/target/aws-advanced-jca.rar"
-war="$root/wildfly-app/target/awsjca-wildfly-app.war"
-for f in "$rar" "$war"; do
-  [ -f "$f" ] || { echo "missing ${f#"$root"/}: run without --no-build" >&2; exit 1; }
-done
+wf_build "$build"
 wf_unpack
 wf_check_ports
 rm -rf "$run"
@@ -80,7 +72,7 @@ mkdir -p "$run"
 
 # The application's database password: made up here, given to WildFly only through its environment
 # (config-property Password=${env.DB_PASSWORD}), never printed.
-DB_PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
+DB_PASSWORD="$(random_password)"
 export DB_PASSWORD
 
 b0=$SECONDS
@@ -119,8 +111,8 @@ $definition/config-properties=Plugins:add(value="failover,hostMonitoring")
 $definition/config-properties=ClusterInstanceHostPattern:add(value="$TESTKIT_INSTANCE_HOST_PATTERN")
 $definition/config-properties=FailoverTimeoutMs:add(value=30000)
 run-batch
-deploy $rar --name=aws-advanced-jca.rar
-deploy $war --name=app.war
+deploy $RAR --name=aws-advanced-jca.rar
+deploy $WAR --name=app.war
 CLI
 echo "Configuring the adapter (jboss-cli, ${run#"$root"/}/configure.cli) and deploying the rar and the application:"
 echo "  XA connection definition java:/jdbc/orders: Url=$url User=app Password=\${env.DB_PASSWORD}"

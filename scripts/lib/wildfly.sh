@@ -3,8 +3,8 @@
 # repository). Everything it makes lives under $root/target/wildfly (never committed):
 #   target/wildfly/wildfly-<version>/   the distribution, unpacked once from org.wildfly:wildfly-dist (Maven)
 #   target/wildfly/<name>/              one run's server base directory (configuration, deployments, log, data)
-# Functions: wf_init NAME OFFSET, wf_tools, wf_unpack, wf_check_ports, wf_start, wf_wait_started, wf_cli ARGS...,
-# wf_stop, testkit_start ARGS..., testkit_stop, pg_writer.
+# Functions: wf_init NAME OFFSET, wf_tools, wf_build BUILD, wf_unpack, wf_check_ports, wf_start, wf_wait_started,
+# wf_cli ARGS..., wf_stop, random_password, testkit_start ARGS..., testkit_stop, pg_writer.
 
 WILDFLY_VERSION="$(sed -n 's:.*<wildfly.version>\(.*\)</wildfly.version>.*:\1:p' "$root/pom.xml" | head -1)"
 WF_DIR="$root/target/wildfly"
@@ -27,6 +27,26 @@ wf_init() {
   WF_URL="http://127.0.0.1:$WF_HTTP_PORT"
   WF_PID=""
   WF_LAUNCHER=""
+}
+
+# wf_build BUILD: builds the rar and the application (mvn package, so ~/.m2 keeps its snapshots) unless BUILD
+# is 0, and checks both are there; sets RAR and WAR.
+wf_build() {
+  if [ "$1" = 1 ]; then
+    echo "Building the rar and the application (mvn package -DskipTests -pl rar,wildfly-app -am) ..."
+    mvn -B -q -Dstyle.color=never -f "$root/pom.xml" -DskipTests -pl rar,wildfly-app -am package
+  fi
+  RAR="$root/rar/target/aws-advanced-jca.rar"
+  WAR="$root/wildfly-app/target/awsjca-wildfly-app.war"
+  local f
+  for f in "$RAR" "$WAR"; do
+    [ -f "$f" ] || { echo "missing ${f#"$root"/}: run without --no-build" >&2; return 1; }
+  done
+}
+
+# A password for the application's login: random, given to WildFly only through its environment, never printed.
+random_password() {
+  head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24
 }
 
 # The distribution, unpacked from the Maven artifact like arquillian-tests does (first run: 249 MiB download).

@@ -106,7 +106,9 @@ final class AwsManagedConnection implements ManagedConnection {
         if (destroyed) {
             throw new IllegalStateException("this managed connection is destroyed");
         }
-        moveToWriterForRecovery(); // a recovery connection connects on first use
+        if (forRecovery) {
+            moveToWriterForRecovery(); // it connects on first use; the check keeps every other checkout lock-free
+        }
         Credentials wanted = Credentials.resolve(factory, subject, info instanceof AwsConnectionRequestInfo a ? a : null);
         if (!wanted.equals(credentials)) {
             // the container matched us for another login: re-authenticating a PostgreSQL session is not possible

@@ -20,8 +20,8 @@ import java.util.List;
 /**
  * The managed connection's XA resource. Every branch command runs through the logical connection, so
  * the pipeline's plugins see the branch as the transaction it is: the failover plugin answers a lost
- * node with 08007 instead of re-running a statement elsewhere, and resolves a one-phase commit whose
- * reply was lost. On top of that, what only the resource manager can do:
+ * node with 08007 instead of re-running a statement elsewhere. On top of that, what only the resource
+ * manager can do:
  * <ul>
  *   <li>a branch whose node was lost is rolled back with it: end, prepare and commit answer
  *       XA_RBCOMMFAIL, every later statement of the branch gets 08007, and the pool is told to drop the
@@ -39,12 +39,13 @@ final class AwsXAResource implements XAResource {
     private static final System.Logger LOG = System.getLogger(AwsXAResource.class.getName());
 
     /** Where this connection's own branch is. */
-    private enum State { IDLE, ACTIVE, SUSPENDED, ENDED, LOST }
+    private enum State { IDLE, ACTIVE, SUSPENDED, ENDED }
 
     private final AwsManagedConnection mc;
-    private State state = State.IDLE;  // guarded by this
-    private Xid branch;                // the branch on this session, unless IDLE
-    private Connection branchSession;  // the physical connection it started on
+    // written under this object's lock; state and branchSession are read without it on every handle call
+    private volatile State state = State.IDLE;
+    private Xid branch;                         // the branch on this session, unless IDLE
+    private volatile Connection branchSession;  // the physical connection it started on
     private boolean rollbackOnly;      // ended with TMFAIL
     private Xid rolledBack;            // the last branch answered with XA_RB*: the TM's rollback of it is a no-op
     private volatile int timeoutSeconds;
@@ -55,17 +56,11 @@ final class AwsXAResource implements XAResource {
 
     /**
      * Whether this connection's branch is gone with its node: the pipeline moved the connection while the
-     * branch was open (the failover plugin already told the statement in flight with 08007).
+     * branch was open (the failover plugin already told the statement in flight with 08007). Asked before
+     * every call of a handle in a branch, so it takes no lock.
      */
-    synchronized boolean isBranchLost() {
-        if (state == State.LOST) {
-            return true;
-        }
-        if (state != State.IDLE && mc.logicalConnection().physicalConnection() != branchSession) {
-            state = State.LOST;
-            return true;
-        }
-        return false;
+    boolean isBranchLost() {
+        return state != State.IDLE && mc.logicalConnection().physicalConnection() != branchSession;
     }
 
     // ---- association
@@ -218,7 +213,7 @@ final class AwsXAResource implements XAResource {
                     + " failed (or it ended with TMFAIL): it is rolled back, not committed", null);
         }
         try {
-            // through the pipeline: the failover plugin resolves a commit whose reply was lost where it can
+            // through the pipeline: a commit the failover plugin knows was never sent answers 40000
             mc.logicalConnection().commit();
         } catch (SQLException e) {
             rollBackSession(); // whatever the commit left behind: never let a later setAutoCommit(true) commit it
@@ -271,8 +266,8 @@ final class AwsXAResource implements XAResource {
     /**
      * COMMIT PREPARED or ROLLBACK PREPARED of a prepared branch, on this connection's session when it is
      * free. When the node is lost meanwhile, the prepared transaction is on the new writer: the command is
-     * repeated there (on this connection once the failover plugin moved it, else on a new connection to
-     * the writer), so the TM's second phase finishes now.
+     * repeated there on a new connection (which the pipeline opens on the writer), so the TM's second phase
+     * finishes now.
      */
     private void secondPhase(String command, Xid xid) throws XAException {
         String sql = command + " '" + Gid.of(xid) + "'";
@@ -286,24 +281,9 @@ final class AwsXAResource implements XAResource {
                 if (!SqlFailures.isConnectionFailure(e)) {
                     throw secondPhaseFailure(command, xid, e);
                 }
+                mc.sqlFailure(e);
                 lostWith = e;
             }
-            if (lostWith instanceof TransactionStateUnknownSQLException || lostWith instanceof FailoverSuccessSQLException) {
-                // the pipeline moved this connection to the new writer: finish there
-                try {
-                    run(own, sql);
-                    LOG.log(Level.INFO, "{0} of branch {1} finished on {2} after the node was lost", command, Gid.of(xid),
-                            mc.describe());
-                    return;
-                } catch (SQLException e) {
-                    if (!SqlFailures.isConnectionFailure(e)) {
-                        throw secondPhaseFailure(command, xid, e);
-                    }
-                    e.addSuppressed(lostWith);
-                    lostWith = e;
-                }
-            }
-            mc.sqlFailure(lostWith);
         }
         ConnectionWrapper fresh;
         try {

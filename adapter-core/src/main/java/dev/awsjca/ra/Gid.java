@@ -27,6 +27,11 @@ final class Gid {
                 && Arrays.equals(a.getBranchQualifier(), b.getBranchQualifier())));
     }
 
+    /** A branch id from its three parts (the arrays are the caller's to keep unchanged). */
+    static Xid branch(int formatId, byte[] gtrid, byte[] bqual) {
+        return new Branch(formatId, gtrid, bqual);
+    }
+
     /** The branch a prepared transaction's gid names; null for a gid not written by an XA resource. */
     static Xid parse(String gid) {
         int first = gid.indexOf('_');
@@ -37,13 +42,13 @@ final class Gid {
         try {
             int formatId = Integer.parseInt(gid.substring(0, first));
             Base64.Decoder b64 = Base64.getDecoder();
-            return new Branch(formatId, b64.decode(gid.substring(first + 1, second)), b64.decode(gid.substring(second + 1)));
+            return branch(formatId, b64.decode(gid.substring(first + 1, second)), b64.decode(gid.substring(second + 1)));
         } catch (IllegalArgumentException e) {
             return null; // some other tool's prepared transaction
         }
     }
 
-    /** A recovered branch; equal to any Xid with the same three parts, as TMs compare them. */
+    /** A branch id; equal to any Xid with the same three parts, as TMs compare them. */
     private static final class Branch implements Xid {
         private final int formatId;
         private final byte[] gtrid;

@@ -472,24 +472,7 @@ class ManagedConnectionTest {
     }
 
     private static Xid xid() {
-        byte[] gtrid = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-        byte[] bqual = {1};
-        return new Xid() {
-            @Override
-            public int getFormatId() {
-                return 4711;
-            }
-
-            @Override
-            public byte[] getGlobalTransactionId() {
-                return gtrid;
-            }
-
-            @Override
-            public byte[] getBranchQualifier() {
-                return bqual;
-            }
-        };
+        return Gid.branch(4711, UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII), new byte[] {1});
     }
 
     private final class Recorder implements ConnectionEventListener {

@@ -10,6 +10,8 @@ import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.File;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the tests deploy, the way a user deploys: the rar the build made (plus, in this test-only copy, a
@@ -65,6 +67,15 @@ final class Deployments {
     }
 
     private static String ironjacamarXml(PgCluster cluster) {
+        Map<String, String> properties = Map.of("Plugins", "failover,hostMonitoring",
+                "ClusterInstanceHostPattern", cluster.instanceHostPattern());
+        return ironjacamarXml(
+                connectionDefinition(JNDI_FIRST, "aws", url(cluster, ItCluster.FIRST), cluster.superuser(), properties, 10, cluster),
+                connectionDefinition(JNDI_SECOND, "aws2", url(cluster, ItCluster.SECOND), cluster.superuser(), properties, 10, cluster));
+    }
+
+    /** A test-only META-INF/ironjacamar.xml: XA transactions, these connection definitions. */
+    static String ironjacamarXml(String... connectionDefinitions) {
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <ironjacamar xmlns="http://www.ironjacamar.org/doc/schema"
@@ -73,28 +84,35 @@ final class Deployments {
                   <transaction-support>XATransaction</transaction-support>
                   <connection-definitions>
                 """
-                + connectionDefinition(cluster, JNDI_FIRST, "aws", ItCluster.FIRST)
-                + connectionDefinition(cluster, JNDI_SECOND, "aws2", ItCluster.SECOND)
+                + String.join("", connectionDefinitions)
                 + """
                   </connection-definitions>
                 </ironjacamar>
                 """;
     }
 
-    private static String connectionDefinition(PgCluster cluster, String jndi, String pool, String database) {
-        String user = xml(cluster.superuser());
+    /**
+     * One XA connection definition: the adapter logs in as {@code user} with the cluster's password,
+     * recovery as the cluster's superuser; an xa-pool of 0..maxPool validated on match.
+     */
+    static String connectionDefinition(String jndi, String pool, String url, String user, Map<String, String> properties,
+                                       int maxPool, PgCluster cluster) {
+        StringBuilder configProperties = new StringBuilder();
+        new TreeMap<>(properties).forEach((name, value) -> configProperties.append(
+                "      <config-property name=\"%s\">%s</config-property>\n".formatted(name, xml(value))));
         String password = xml(cluster.password());
         return """
                     <connection-definition class-name="dev.awsjca.ra.AwsManagedConnectionFactory" jndi-name="%s" pool-name="%s">
                       <config-property name="Url">%s</config-property>
                       <config-property name="User">%s</config-property>
                       <config-property name="Password">%s</config-property>
-                      <config-property name="Plugins">failover,hostMonitoring</config-property>
-                      <config-property name="ClusterInstanceHostPattern">%s</config-property>
-                      <xa-pool>
+                %s      <xa-pool>
                         <min-pool-size>0</min-pool-size>
-                        <max-pool-size>10</max-pool-size>
+                        <max-pool-size>%d</max-pool-size>
                       </xa-pool>
+                      <timeout>
+                        <blocking-timeout-millis>10000</blocking-timeout-millis>
+                      </timeout>
                       <validation>
                         <validate-on-match>true</validate-on-match>
                       </validation>
@@ -105,8 +123,8 @@ final class Deployments {
                         </recover-credential>
                       </recovery>
                     </connection-definition>
-                """.formatted(jndi, pool, xml(url(cluster, database)), user, password,
-                xml(cluster.instanceHostPattern()), user, password);
+                """.formatted(jndi, pool, xml(url), xml(user), password, configProperties, maxPool,
+                xml(cluster.superuser()), password);
     }
 
     static String xml(String s) {

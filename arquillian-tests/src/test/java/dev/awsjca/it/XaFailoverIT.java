@@ -73,40 +73,9 @@ class XaFailoverIT {
     private static String ironjacamarXml(PgCluster cluster) {
         String url = "jdbc:aws-wrapper:postgresql://" + cluster.clusterEndpoint().host() + ":" + cluster.clusterEndpoint().port()
                 + "/" + DATABASE + "?connectTimeout=2&socketTimeout=20";
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <ironjacamar xmlns="http://www.ironjacamar.org/doc/schema">
-                  <transaction-support>XATransaction</transaction-support>
-                  <connection-definitions>
-                    <connection-definition class-name="dev.awsjca.ra.AwsManagedConnectionFactory" jndi-name="java:/jdbc/failover" pool-name="failover">
-                      <config-property name="Url">%s</config-property>
-                      <config-property name="User">%s</config-property>
-                      <config-property name="Password">%s</config-property>
-                      <config-property name="Plugins">failover,hostMonitoring</config-property>
-                      <config-property name="ClusterInstanceHostPattern">%s</config-property>
-                      <config-property name="FailoverTimeoutMs">10000</config-property>
-                      <xa-pool>
-                        <min-pool-size>0</min-pool-size>
-                        <max-pool-size>%d</max-pool-size>
-                      </xa-pool>
-                      <timeout>
-                        <blocking-timeout-millis>10000</blocking-timeout-millis>
-                      </timeout>
-                      <validation>
-                        <validate-on-match>true</validate-on-match>
-                      </validation>
-                      <recovery>
-                        <recover-credential>
-                          <user-name>%s</user-name>
-                          <password>%s</password>
-                        </recover-credential>
-                      </recovery>
-                    </connection-definition>
-                  </connection-definitions>
-                </ironjacamar>
-                """.formatted(Deployments.xml(url), APP_USER, Deployments.xml(cluster.password()),
-                Deployments.xml(cluster.instanceHostPattern()), POOL, Deployments.xml(cluster.superuser()),
-                Deployments.xml(cluster.password()));
+        return Deployments.ironjacamarXml(Deployments.connectionDefinition("java:/jdbc/failover", "failover", url, APP_USER,
+                Map.of("Plugins", "failover,hostMonitoring", "ClusterInstanceHostPattern", cluster.instanceHostPattern(),
+                        "FailoverTimeoutMs", "10000"), POOL, cluster));
     }
 
     @ArquillianResource
@@ -114,11 +83,7 @@ class XaFailoverIT {
 
     @BeforeEach
     void threeHealthyNodes() {
-        for (PgNode node : cluster.nodes()) {
-            if (!node.isRunning()) {
-                cluster.rejoin(node);
-            }
-        }
+        cluster.restoreHealth();
     }
 
     @Test

@@ -74,22 +74,7 @@ class ValidationCostTest {
         cluster.writer().execute(db.name(), "CREATE TABLE IF NOT EXISTS cost_rows (id int)");
         ManagedConnection mc = mcf.createManagedConnection(null, AwsConnectionRequestInfo.CONFIGURED_LOGIN);
         javax.transaction.xa.XAResource xa = mc.getXAResource();
-        javax.transaction.xa.Xid xid = new javax.transaction.xa.Xid() {
-            @Override
-            public int getFormatId() {
-                return 4711;
-            }
-
-            @Override
-            public byte[] getGlobalTransactionId() {
-                return "cost".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            }
-
-            @Override
-            public byte[] getBranchQualifier() {
-                return new byte[] {1};
-            }
-        };
+        javax.transaction.xa.Xid xid = Gid.branch(4711, "cost".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {1});
         int pid;
         try (Connection c = (Connection) mc.getConnection(null, AwsConnectionRequestInfo.CONFIGURED_LOGIN)) {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {

@@ -56,12 +56,7 @@ class XaFailoverTest {
 
     @BeforeEach
     void healthyClusterAndAdapter() throws Exception {
-        cluster.healAll();
-        for (PgNode node : cluster.nodes()) {
-            if (!node.isRunning()) {
-                cluster.rejoin(node);
-            }
-        }
+        cluster.restoreHealth();
         rollBackLeftovers(); // a failed test's prepared branch would hold its locks on the table
         cluster.execute(cluster.writer(), db.name(), "CREATE TABLE IF NOT EXISTS xa_item (id text PRIMARY KEY)",
                 "TRUNCATE xa_item");
@@ -285,23 +280,6 @@ class XaFailoverTest {
     }
 
     private static Xid newXid() {
-        byte[] gtrid = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-        byte[] bqual = "1".getBytes(StandardCharsets.US_ASCII);
-        return new Xid() {
-            @Override
-            public int getFormatId() {
-                return 4711;
-            }
-
-            @Override
-            public byte[] getGlobalTransactionId() {
-                return gtrid;
-            }
-
-            @Override
-            public byte[] getBranchQualifier() {
-                return bqual;
-            }
-        };
+        return Gid.branch(4711, UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII), new byte[] {'1'});
     }
 }

@@ -447,6 +447,19 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Back to healthy after a test's faults: every fault ended, every stopped or crashed node rejoined as a
+     * replica of the current writer. What a test class that crashes writers runs before each test.
+     */
+    public synchronized void restoreHealth() {
+        healAll();
+        for (PgNode node : nodes) {
+            if (!node.isRunning()) {
+                rejoin(node);
+            }
+        }
+    }
+
     /** The fault currently on a node's instance endpoint. */
     public Fault fault(PgNode node) {
         return proxies.get(node).fault();

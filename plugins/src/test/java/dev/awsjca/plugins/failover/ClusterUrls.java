@@ -77,11 +77,6 @@ final class ClusterUrls {
 
     /** Brings every node back as a member of the cluster, so each test starts healthy. */
     static void healthy(PgCluster cluster) {
-        cluster.healAll();
-        for (PgNode node : cluster.nodes()) {
-            if (!node.isRunning()) {
-                cluster.rejoin(node);
-            }
-        }
+        cluster.restoreHealth();
     }
 }

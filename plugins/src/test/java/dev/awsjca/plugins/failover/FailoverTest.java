@@ -64,12 +64,7 @@ class FailoverTest {
 
     @BeforeEach
     void healthyClusterAndTable() throws Exception {
-        cluster.healAll();
-        for (PgNode node : cluster.nodes()) {
-            if (!node.isRunning()) {
-                cluster.rejoin(node);
-            }
-        }
+        cluster.restoreHealth();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS item (id int PRIMARY KEY, note text)");
             s.execute("TRUNCATE item");

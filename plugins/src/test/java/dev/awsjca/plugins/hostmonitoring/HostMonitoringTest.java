@@ -68,12 +68,7 @@ class HostMonitoringTest {
 
     @BeforeEach
     void healthyCluster() {
-        cluster.healAll();
-        for (PgNode node : cluster.nodes()) {
-            if (!node.isRunning()) {
-                cluster.rejoin(node);
-            }
-        }
+        cluster.restoreHealth();
     }
 
     /** socketTimeout=60: pgjdbc's own timeout is far away, so only the monitor can end a stuck statement early. */
