@@ -152,8 +152,8 @@ public final class MetricsRegistry implements AutoCloseable {
     private static ConfigurationException otelMissing(Throwable cause) {
         ConfigurationException e = new ConfigurationException(WrapperProperties.TELEMETRY.name(), "Property 'telemetry' is otel,"
                 + " but the OpenTelemetry API (io.opentelemetry:opentelemetry-api 1.57 or later) is not on the adapter's class"
-                + " path (" + cause + "): add it where the application's or server's OpenTelemetry SDK is, or set telemetry"
-                + " to jmx or emf");
+                + " path (" + cause + "): make the API the application's or server's SDK uses visible to the adapter"
+                + " (docs/METRICS.md), or set telemetry to jmx or emf");
         e.initCause(cause);
         return e;
     }

@@ -42,10 +42,18 @@ final class OtelOutput implements EventSink {
 
     private final MetricsRegistry registry;
     private volatile Instruments instruments; // made once an SDK is registered
+    private volatile boolean closed;
 
     OtelOutput(MetricsRegistry registry) {
-        // fails here, with NoClassDefFoundError, when the API is not on the class path
-        GlobalOpenTelemetry.isSet();
+        // fails here, with NoClassDefFoundError, when the API is not on the class path. Before 1.57 the API
+        // could only ask GlobalOpenTelemetry.get(), which registers a no-op for good when nothing is set yet:
+        // a later registration by the application would then fail. Refused rather than risk that.
+        try {
+            GlobalOpenTelemetry.class.getMethod("isSet");
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("the OpenTelemetry API found is older than 1.57 (it has no"
+                    + " GlobalOpenTelemetry.isSet())");
+        }
         this.registry = registry;
     }
 
@@ -136,9 +144,9 @@ final class OtelOutput implements EventSink {
     /** The instruments once an SDK is registered, else null (the events are dropped, as a no-op SDK would). */
     private Instruments instruments() {
         Instruments i = instruments;
-        if (i == null && GlobalOpenTelemetry.isSet()) {
+        if (i == null && !closed && GlobalOpenTelemetry.isSet()) {
             synchronized (this) {
-                if (instruments == null) {
+                if (instruments == null && !closed) {
                     instruments = new Instruments(GlobalOpenTelemetry.getOrNoop().meterBuilder(SCOPE).build());
                 }
                 i = instruments;
@@ -216,6 +224,7 @@ final class OtelOutput implements EventSink {
     /** Stops the observed gauges' callbacks (the adapter stops). */
     @Override
     public synchronized void close() {
+        closed = true;
         Instruments i = instruments;
         if (i != null) {
             for (AutoCloseable o : i.observers) {
