@@ -9,7 +9,7 @@
 #
 # It builds the rar and the demo application (mvn package -DskipTests of the modules they need), unpacks WildFly
 # under target/wildfly/ from the org.wildfly:wildfly-dist zip, starts the testkit cluster (writer + 2 replicas),
-# configures the adapter in the resource-adapters subsystem with jboss-cli (the README's commands), deploys the
+# configures the adapter in the resource-adapters subsystem with jboss-cli (docs/WILDFLY.md's commands), deploys the
 # rar and the application (wildfly-app), drives the workload with a progress line, runs `testkit failover`
 # (crash the writer, promote a replica), then prints the application's account and checks it against the rows
 # in the database with psql. WildFly and the cluster are stopped on exit, Ctrl-C and failure included; the

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Every property of the adapter, declared once. The driver, the DataSource, the resource adapter's
- * config-properties, the README table and ra.xml all read this list (tests check that they agree).
+ * config-properties, the configuration reference (docs/CONFIGURATION.md) and ra.xml all read this list (tests check that they agree).
  * Properties not declared here pass through to pgjdbc.
  */
 public final class WrapperProperties {

@@ -8,15 +8,15 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The README's property table is the registry's, word for word (the failure message holds the right table). */
-class ReadmePropertiesTest {
+/** The configuration reference's property table is the registry's, word for word (the failure message holds the right table). */
+class ConfigurationReferenceTest {
 
     private static final String START = "<!-- properties:start -->";
     private static final String END = "<!-- properties:end -->";
 
     @Test
     void readmeTableMatchesTheRegistry() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
         int start = readme.indexOf(START);
         int end = readme.indexOf(END);
         String documented = start < 0 || end < 0 ? "(no table between " + START + " and " + END + ")"
