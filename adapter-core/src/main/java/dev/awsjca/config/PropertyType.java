@@ -70,6 +70,13 @@ public final class PropertyType<T> {
         return new PropertyType<>("string", expected, List.of(), s -> s);
     }
 
+    /** A short label shown in metrics and JMX names: 1 to 100 printable characters, not blank. */
+    public static PropertyType<String> label() {
+        String expected = "a name of 1 to 100 printable characters";
+        return new PropertyType<>(expected, List.of(), s -> !s.isEmpty() && s.length() <= 100
+                && s.codePoints().noneMatch(Character::isISOControl) ? s : null);
+    }
+
     /** {@code true} or {@code false}, nothing else (no "yes", no "1"): a typo must not read as false. */
     public static PropertyType<Boolean> bool() {
         return new PropertyType<>("boolean", "true or false", List.of("true", "false"),
