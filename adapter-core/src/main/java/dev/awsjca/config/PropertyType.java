@@ -25,6 +25,11 @@ public final class PropertyType<T> {
     private final List<String> choices;
     private final Function<String, T> parser;
 
+    /** Without a kind: "enum" when it has choices, else "string" (what a type added without one shows in the docs). */
+    private PropertyType(String expected, List<String> choices, Function<String, T> parser) {
+        this(choices.isEmpty() ? "string" : "enum", expected, choices, parser);
+    }
+
     private PropertyType(String kind, String expected, List<String> choices, Function<String, T> parser) {
         this.kind = kind;
         this.expected = expected;
@@ -73,7 +78,7 @@ public final class PropertyType<T> {
     /** A short label shown in metrics and JMX names: 1 to 100 printable characters, not blank. */
     public static PropertyType<String> label() {
         String expected = "a name of 1 to 100 printable characters";
-        return new PropertyType<>(expected, List.of(), s -> !s.isEmpty() && s.length() <= 100
+        return new PropertyType<>("string", expected, List.of(), s -> !s.isEmpty() && s.length() <= 100
                 && s.codePoints().noneMatch(Character::isISOControl) ? s : null);
     }
 

@@ -112,14 +112,14 @@ public final class WrapperProperties {
 
     // ---- metrics (docs/METRICS.md)
     public static final Property<String> TELEMETRY = declare("telemetry", PropertyType.oneOf("jmx", "otel", "emf"), "jmx",
-            "core", false, "Where the metrics go besides JMX (always on): jmx for JMX only; otel for the OpenTelemetry"
+            "core", false, "emf", "Where the metrics go besides JMX (always on): jmx for JMX only; otel for the OpenTelemetry"
                     + " API (the SDK the application or server registered; needs opentelemetry-api on the class path);"
                     + " emf for CloudWatch Embedded Metric Format lines on logger dev.awsjca.metrics.emf.");
     public static final Property<Long> TELEMETRY_INTERVAL_S = declare("telemetryIntervalS", PropertyType.seconds(1, 3600),
-            "60", "core", false, "How often the emf lines are written (one set per interval). The first definition"
+            "60", "core", false, "30", "How often the emf lines are written (one set per interval). The first definition"
                     + " of the adapter (of the JVM for the driver) that enables emf sets it.");
     public static final Property<String> DEFINITION_NAME = declare("definitionName", PropertyType.label(), null,
-            "core", false, "The connection definition's name in metrics (JMX name, OpenTelemetry pool name, EMF"
+            "core", false, "orders-writer", "The connection definition's name in metrics (JMX name, OpenTelemetry pool name, EMF"
                     + " dimension). Default: the URL's first host:port and database. Connections with the same"
                     + " name count together.");
 

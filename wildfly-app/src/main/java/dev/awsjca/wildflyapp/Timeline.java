@@ -35,6 +35,8 @@ final class Timeline {
     static final long BUCKET_MS = 100;
     static final int WIDTH = 1400;
     static final int HEIGHT = 700;
+    private static final Color[] MARK_COLOURS = {new Color(120, 0, 160), new Color(0, 0, 0), new Color(160, 80, 0),
+            new Color(0, 110, 110), new Color(200, 0, 120)};
 
     /** What the testkit reported of the failover, in epoch ms (0: unknown), and the writer before it. */
     record Events(long crashAt, long promotedAt, long writableAt, String oldWriter) {
@@ -98,11 +100,11 @@ final class Timeline {
         steps.setAutoPopulateSeriesStroke(false);
         plot.setRenderer(0, steps);
 
-        // each failed attempt as a mark just under the zero line, one series (shape, colour) per stage and kind
+        // each failed attempt as a mark under the zero line, one series (shape, dark colour) per stage and kind
         Map<String, XYSeries> byKind = new TreeMap<>();
         for (OrdersWorkload.Failure f : failures) {
             String key = f.stage() + " " + f.kind();
-            byKind.computeIfAbsent(key, k -> new XYSeries("failed " + k, false, true)).add(seconds(f.at(), base), 0.0);
+            byKind.computeIfAbsent(key, k -> new XYSeries("failed " + k, false, true)).add(seconds(f.at(), base), -1.0);
         }
         if (!byKind.isEmpty()) {
             XYSeriesCollection marks = new XYSeriesCollection();
@@ -111,6 +113,9 @@ final class Timeline {
                 marks.addSeries(s);
             });
             XYLineAndShapeRenderer shapes = new XYLineAndShapeRenderer(false, true);
+            for (int i = 0; i < marks.getSeriesCount(); i++) {
+                shapes.setSeriesPaint(i, MARK_COLOURS[i % MARK_COLOURS.length]);
+            }
             plot.setDataset(1, marks);
             plot.setRenderer(1, shapes);
         }

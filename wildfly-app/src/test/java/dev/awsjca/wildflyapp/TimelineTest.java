@@ -37,7 +37,9 @@ class TimelineTest {
         List<OrdersWorkload.Failure> failures = List.of(
                 new OrdersWorkload.Failure(T0 + 5_010, 1, 7, 1, "insert", "08007", "lost"),
                 new OrdersWorkload.Failure(T0 + 5_200, 2, 9, 1, "commit", "HeuristicMixedException(08007)", "unknown"));
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(Timeline.png(commits, failures, T0, T0 + 8_000, e)));
+        byte[] png = Timeline.png(commits, failures, T0, T0 + 8_000, e);
+        java.nio.file.Files.write(java.nio.file.Path.of("target", "timeline-test.png"), png); // to look at
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertNotNull(image);
         assertEquals(Timeline.WIDTH, image.getWidth());
         assertEquals(Timeline.HEIGHT, image.getHeight());
