@@ -444,6 +444,54 @@ public class AwsManagedConnectionFactory
         return get(WrapperProperties.READ_WRITE_SPLITTING_MODE);
     }
 
+    public void setMaxReaderLagMs(Long value) {
+        set(WrapperProperties.MAX_READER_LAG_MS, value);
+    }
+
+    public Long getMaxReaderLagMs() {
+        return getLong(WrapperProperties.MAX_READER_LAG_MS);
+    }
+
+    public void setReaderFallback(String value) {
+        set(WrapperProperties.READER_FALLBACK, value);
+    }
+
+    public String getReaderFallback() {
+        return get(WrapperProperties.READER_FALLBACK);
+    }
+
+    public void setReaderIdleTimeoutMs(Long value) {
+        set(WrapperProperties.READER_IDLE_TIMEOUT_MS, value);
+    }
+
+    public Long getReaderIdleTimeoutMs() {
+        return getLong(WrapperProperties.READER_IDLE_TIMEOUT_MS);
+    }
+
+    public void setReadAfterWrite(String value) {
+        set(WrapperProperties.READ_AFTER_WRITE, value);
+    }
+
+    public String getReadAfterWrite() {
+        return get(WrapperProperties.READ_AFTER_WRITE);
+    }
+
+    public void setReadAfterWriteTimeoutMs(Long value) {
+        set(WrapperProperties.READ_AFTER_WRITE_TIMEOUT_MS, value);
+    }
+
+    public Long getReadAfterWriteTimeoutMs() {
+        return getLong(WrapperProperties.READ_AFTER_WRITE_TIMEOUT_MS);
+    }
+
+    public void setRole(String value) {
+        set(WrapperProperties.ROLE, value);
+    }
+
+    public String getRole() {
+        return get(WrapperProperties.ROLE);
+    }
+
     // ---- identity: the configuration
 
     private synchronized SortedMap<String, String> snapshot() {
