@@ -110,8 +110,8 @@ public final class WrapperProperties {
             PropertyType.oneOf("readOnlyFlag", "sql"), "readOnlyFlag", "readWriteSplitting", false,
             "What sends work to a reader: Connection.setReadOnly(true), or the SQL of each statement.");
     public static final Property<Long> MAX_READER_LAG_MS = declare("maxReaderLagMs", PropertyType.millis(0), null,
-            "readWriteSplitting", false, "Readers whose replication lag is above this are not chosen (Aurora's"
-                    + " replica_lag_in_msec; PostgreSQL's replay timestamp while WAL waits to be replayed). Empty: no limit.");
+            "readWriteSplitting", false, "Readers whose replication lag is above this are not chosen (measured on"
+                    + " each reader: while WAL it received waits to be replayed, the age of its last replayed commit). Empty: no limit.");
     public static final Property<String> READER_FALLBACK = declare("readerFallback", PropertyType.oneOf("writer", "fail"),
             "writer", "readWriteSplitting", false, "What read-only work does when no reader is usable: run on the writer,"
                     + " or fail at once (08001).");

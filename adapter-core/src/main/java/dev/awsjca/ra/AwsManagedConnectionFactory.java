@@ -187,14 +187,17 @@ public class AwsManagedConnectionFactory
 
     /**
      * Background and on-borrow validation: a connection is invalid when it is broken, does not answer, or
-     * its node is no longer the writer (after a failover the whole idle pool is discarded at once).
+     * its node no longer has the role the definition wants (role and failoverMode): for a writer
+     * definition, a node that is no longer the writer (after a failover the whole idle pool is discarded at
+     * once); for a reader definition, a node that is not a reader, unless it is the writer standing in
+     * while no reader is up.
      */
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Set getInvalidConnections(Set connections) {
         Set invalid = new HashSet<>();
         for (Object candidate : connections) {
-            if (candidate instanceof AwsManagedConnection mc && !mc.isUsableWriter()) {
+            if (candidate instanceof AwsManagedConnection mc && !mc.isUsable()) {
                 invalid.add(mc);
             }
         }

@@ -1,6 +1,5 @@
 package dev.awsjca.plugins.readwritesplitting;
 
-import dev.awsjca.topology.AuroraPostgresDialect;
 import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.HostConnector;
 import dev.awsjca.topology.HostHealth;
@@ -42,8 +41,6 @@ final class ClusterReaders implements AutoCloseable {
             + " OR pg_catalog.pg_last_wal_receive_lsn() <= pg_catalog.pg_last_wal_replay_lsn() THEN 0"
             + " ELSE COALESCE((EXTRACT(EPOCH FROM pg_catalog.now() - pg_catalog.pg_last_xact_replay_timestamp()) * 1000)::bigint, 0)"
             + " END";
-    private static final String AURORA_LAG = "SELECT GREATEST((" + LAG + "), COALESCE((SELECT replica_lag_in_msec::bigint"
-            + " FROM aurora_replica_status() WHERE server_id = aurora_db_instance_identifier()), 0))";
 
     private final ClusterMonitor cluster;
     private final ReaderSelector selector;
@@ -65,7 +62,9 @@ final class ClusterReaders implements AutoCloseable {
         this.connector = connector;
         this.intervalMs = intervalMs;
         this.count = count;
-        this.lagQuery = cluster.dialect() instanceof AuroraPostgresDialect ? AURORA_LAG : LAG;
+        // Aurora's replica_lag_in_msec is not asked here: on a reader, aurora_replica_status() asks the
+        // writer (a second connection, about 1 s on a busy machine), too slow for a probe every interval
+        this.lagQuery = LAG;
         AtomicInteger n = new AtomicInteger();
         this.ticks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, THREAD_NAME + " " + cluster.key()));
         this.probeThreads = Executors.newCachedThreadPool(r -> daemon(r, THREAD_NAME + "-" + n.incrementAndGet() + " " + cluster.key()));
@@ -217,7 +216,7 @@ final class ClusterReaders implements AutoCloseable {
                     dead = ++misses >= count;
                 }
                 if (dead) {
-                    declareUnreachable(state, e.getClass().getSimpleName() + " " + (e instanceof SQLException sql ? sql.getSQLState() : ""));
+                    declareUnreachable(state, (e instanceof SQLException sql ? sql.getSQLState() + " " : "") + e.getMessage());
                 }
             } finally {
                 synchronized (this) {

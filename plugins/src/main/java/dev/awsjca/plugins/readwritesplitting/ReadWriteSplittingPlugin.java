@@ -81,7 +81,38 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         if (request.property("readOnlyMode") == null) {
             request = request.withProperty("readOnlyMode", "always");
         }
-        return next.connect(request);
+        HostConnection first = next.connect(request);
+        if (!request.initial() || !settings.readerRole()) {
+            return first;
+        }
+        // a reader definition's connection: on a reader from the start (the failover plugin, before this one,
+        // has joined the cluster); placed at the first call instead when this plugin comes first
+        lock.lock();
+        try {
+            if (context.cluster() != null) {
+                Connection r = readerConnection(true);
+                if (r != null) {
+                    sync.apply(r, session, true);
+                    onReader = true;
+                    ClusterReaders.abort(first.connection());
+                    return new HostConnection(r, readerHost);
+                }
+            }
+            first.connection().setReadOnly(true); // the writer stands in, read-only
+            writerReadOnly = true;
+            return first;
+        } catch (SQLException | RuntimeException e) {
+            ClusterReaders.abort(first.connection());
+            dropReader();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The application's work is read-only: it set the flag, or the definition is a reader one. */
+    private boolean wantsReader() {
+        return settings.readerRole() || session.readOnly();
     }
 
     // ---- calls
@@ -95,7 +126,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         lock.lock();
         try {
             readerUsedNanos = System.nanoTime();
-            if (m == JdbcMethod.CONNECTION_SET_READ_ONLY && !settings.sqlMode()) {
+            if (m == JdbcMethod.CONNECTION_SET_READ_ONLY && (!settings.sqlMode() || settings.readerRole())) {
                 setReadOnly(call, (Boolean) call.args()[0]);
                 return null;
             }
@@ -109,10 +140,21 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
                     }
                 }
             }
-            if (!settings.sqlMode() && session.readOnly() && !onReader && isExecute(m) && idle()) {
+            if ((settings.readerRole() || !settings.sqlMode()) && wantsReader() && !onReader && isExecute(m)
+                    && !context.isGlobalTransactionBranch() && idle()) {
                 toReaderQuietly(); // back on a reader once one is usable again (after a fallback or a reader loss)
             }
-            T result = next.proceed(call);
+            T result;
+            try {
+                result = next.proceed(call);
+            } catch (SQLException e) {
+                if (settings.readerRole() && SqlFailures.isReadOnlyViolation(e)) {
+                    throw new SQLException("This connection comes from a reader connection definition (role=reader,"
+                            + " " + context.config().hosts() + "), which is read-only: write through the writer"
+                            + " definition. " + e.getMessage(), "25006", e);
+                }
+                throw e;
+            }
             afterSuccess(call);
             return result;
         } catch (SQLException e) {
@@ -169,6 +211,10 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
     // ---- readOnlyFlag mode
 
     private void setReadOnly(JdbcCall<?> call, boolean readOnly) throws SQLException {
+        if (settings.readerRole()) {
+            session.record(call); // a reader definition's connections stay read-only, whatever the flag says
+            return;
+        }
         if (context.isGlobalTransactionBranch() || !idle()) {
             if (onReader && !readOnly) {
                 throw new SQLException("Cannot change transaction read-only property in the middle of a transaction:"
@@ -451,6 +497,14 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
                 onReader = false;
             }
             writerReadOnly = session.readOnly();
+            if (settings.readerRole()) {
+                try {
+                    context.currentConnection().setReadOnly(true); // a reader definition's stand-in stays read-only
+                    writerReadOnly = true;
+                } catch (SQLException e) {
+                    LOG.log(Level.DEBUG, "could not set the new connection read-only: {0}", e.getMessage());
+                }
+            }
             sync.synced(context.currentConnection(), session); // failover applied the session to it
         } finally {
             lock.unlock();

@@ -1,6 +1,5 @@
 package dev.awsjca.plugins.readwritesplitting;
 
-import dev.awsjca.config.ConfigurationException;
 import dev.awsjca.config.WrapperConfig;
 import dev.awsjca.config.WrapperProperties;
 
@@ -16,11 +15,7 @@ record SplittingSettings(boolean sqlMode, String strategy, Long maxReaderLagMs, 
                          boolean readerRole, long probeIntervalMs, int probeCount, long failoverTimeoutMs) {
 
     static SplittingSettings from(WrapperConfig config) {
-        boolean readerRole = "reader".equals(config.get(WrapperProperties.ROLE));
-        String failoverMode = config.get(WrapperProperties.FAILOVER_MODE);
-        if (readerRole && "strict-writer".equals(failoverMode)) {
-            throw contradiction();
-        }
+        boolean readerRole = config.readerRole(); // a contradicting failoverMode was refused by the configuration
         String strategy = config.get(WrapperProperties.READER_HOST_SELECTOR_STRATEGY);
         ReaderSelector.of(strategy); // refuses an unknown one with the property's name
         return new SplittingSettings("sql".equals(config.get(WrapperProperties.READ_WRITE_SPLITTING_MODE)), strategy,
@@ -29,12 +24,6 @@ record SplittingSettings(boolean sqlMode, String strategy, Long maxReaderLagMs, 
                 config.get(WrapperProperties.READ_AFTER_WRITE_TIMEOUT_MS), readerRole,
                 config.get(WrapperProperties.FAILURE_DETECTION_INTERVAL_MS), config.get(WrapperProperties.FAILURE_DETECTION_COUNT),
                 config.get(WrapperProperties.FAILOVER_TIMEOUT_MS));
-    }
-
-    static ConfigurationException contradiction() {
-        return new ConfigurationException(WrapperProperties.FAILOVER_MODE.name(), "Property 'failoverMode' is 'strict-writer'"
-                + " but property 'role' is 'reader': a reader definition's connections go to readers; use"
-                + " failoverMode=strict-reader or reader-or-writer (the default there), or role=writer");
     }
 
     /** Connections with equal settings share one reader service per cluster. */
