@@ -307,6 +307,10 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
             w = context.connect(wHost);
             sync.apply(w, session, false);
         }
+        if (writerReadOnly) {
+            w.setReadOnly(false); // it stood in for a reader before one was usable
+            writerReadOnly = false;
+        }
         writer = null;
         writerHost = null;
         onReader = false;
