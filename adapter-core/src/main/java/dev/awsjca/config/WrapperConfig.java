@@ -74,6 +74,11 @@ public final class WrapperConfig {
         // pgjdbc logs in with these too
         copy(values, WrapperProperties.USER, passThrough);
         copy(values, WrapperProperties.PASSWORD, passThrough);
+        if ("reader".equals(values.get(WrapperProperties.ROLE)) && "strict-writer".equals(values.get(WrapperProperties.FAILOVER_MODE))) {
+            throw new ConfigurationException(WrapperProperties.FAILOVER_MODE.name(), "Property 'failoverMode' is"
+                    + " 'strict-writer' but property 'role' is 'reader': a reader definition's connections go to readers;"
+                    + " use failoverMode=reader-or-writer (the default with role=reader) or strict-reader, or role=writer");
+        }
         return new WrapperConfig(url, parsed.hosts(), parsed.database(), Collections.unmodifiableMap(values),
                 Collections.unmodifiableMap(passThrough));
     }
@@ -145,6 +150,27 @@ public final class WrapperConfig {
     /** The database name; empty when the URL names none (pgjdbc then uses the user's name). */
     public String database() {
         return database;
+    }
+
+    /** Whether connections are for read-only work on readers ({@code role=reader}). */
+    public boolean readerRole() {
+        return "reader".equals(get(WrapperProperties.ROLE));
+    }
+
+    /**
+     * {@code failoverMode} as given, else its default: with {@code role=reader} reader-or-writer (strict-reader
+     * when {@code readerFallback=fail}), for a reader endpoint ({@code .cluster-ro-}) reader-or-writer, else
+     * strict-writer. The one place that decides it.
+     */
+    public String failoverMode() {
+        String mode = get(WrapperProperties.FAILOVER_MODE);
+        if (mode != null) {
+            return mode;
+        }
+        if (readerRole()) {
+            return "fail".equals(get(WrapperProperties.READER_FALLBACK)) ? "strict-reader" : "reader-or-writer";
+        }
+        return hosts.get(0).host().toLowerCase(java.util.Locale.ROOT).contains(".cluster-ro-") ? "reader-or-writer" : "strict-writer";
     }
 
     public List<String> pluginCodes() {

@@ -109,6 +109,25 @@ public final class WrapperProperties {
     public static final Property<String> READ_WRITE_SPLITTING_MODE = declare("readWriteSplittingMode",
             PropertyType.oneOf("readOnlyFlag", "sql"), "readOnlyFlag", "readWriteSplitting", false, "sql",
             "What sends work to a reader: Connection.setReadOnly(true), or the SQL of each statement.");
+    public static final Property<Long> MAX_READER_LAG_MS = declare("maxReaderLagMs", PropertyType.millis(0), null,
+            "readWriteSplitting", false, "500", "Readers whose replication lag is above this are not chosen (measured on"
+                    + " each reader: while WAL it received waits to be replayed, the age of its last replayed commit). Empty: no limit.");
+    public static final Property<String> READER_FALLBACK = declare("readerFallback", PropertyType.oneOf("writer", "fail"),
+            "writer", "readWriteSplitting", false, "fail", "What read-only work does when no reader is usable: run on the writer,"
+                    + " or fail at once (08001).");
+    public static final Property<Long> READER_IDLE_TIMEOUT_MS = declare("readerIdleTimeoutMs", PropertyType.millis(0),
+            "60000", "readWriteSplitting", false, "30000", "A logical connection closes its reader connection after it went unused"
+                    + " this long (0: kept until the logical connection closes).");
+    public static final Property<String> READ_AFTER_WRITE = declare("readAfterWrite", PropertyType.oneOf("off", "wait"), "off",
+            "readWriteSplitting", false, "wait", "wait: a read routed to a reader after this connection committed a write waits"
+                    + " until the reader replayed that commit, up to readAfterWriteTimeoutMs, else runs on the writer.");
+    public static final Property<Long> READ_AFTER_WRITE_TIMEOUT_MS = declare("readAfterWriteTimeoutMs", PropertyType.millis(0),
+            "1000", "readWriteSplitting", false, "2000", "How long a read waits for a reader to replay this connection's last"
+                    + " committed write before it runs on the writer instead.");
+    public static final Property<String> ROLE = declare("role", PropertyType.oneOf("writer", "reader"), "writer",
+            "resource adapter", false, "reader", "What a connection definition's connections are for: writer (read and write),"
+                    + " or reader (read-only connections to readers; XA branches answer XA_RDONLY; failoverMode"
+                    + " defaults to strict-reader and may not be strict-writer).");
 
     // ---- metrics (docs/METRICS.md)
     public static final Property<String> TELEMETRY = declare("telemetry", PropertyType.oneOf("jmx", "otel", "emf"), "jmx",

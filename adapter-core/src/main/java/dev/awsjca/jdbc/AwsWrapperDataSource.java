@@ -217,6 +217,30 @@ public class AwsWrapperDataSource extends AdapterDataSource implements Serializa
         set(WrapperProperties.DEFINITION_NAME, name);
     }
 
+    public void setMaxReaderLagMs(long value) {
+        set(WrapperProperties.MAX_READER_LAG_MS, value);
+    }
+
+    public void setReaderFallback(String value) {
+        set(WrapperProperties.READER_FALLBACK, value);
+    }
+
+    public void setReaderIdleTimeoutMs(long value) {
+        set(WrapperProperties.READER_IDLE_TIMEOUT_MS, value);
+    }
+
+    public void setReadAfterWrite(String value) {
+        set(WrapperProperties.READ_AFTER_WRITE, value);
+    }
+
+    public void setReadAfterWriteTimeoutMs(long value) {
+        set(WrapperProperties.READ_AFTER_WRITE_TIMEOUT_MS, value);
+    }
+
+    public void setRole(String value) {
+        set(WrapperProperties.ROLE, value);
+    }
+
     // javax.sql.DataSource
 
     /** Passed to pgjdbc as its {@code loginTimeout}. */

@@ -48,6 +48,7 @@ public final class ConnectionPipeline implements PluginContext {
     private ClusterMonitor cluster; // guarded by this
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean globalTransactionBranch;
+    private final SessionState session = new SessionState();
 
     private ConnectionPipeline(WrapperConfig config, ClusterRegistry clusters) {
         this.config = config;
@@ -109,6 +110,11 @@ public final class ConnectionPipeline implements PluginContext {
     @Override
     public boolean isGlobalTransactionBranch() {
         return globalTransactionBranch;
+    }
+
+    @Override
+    public SessionState session() {
+        return session;
     }
 
     /** Set by the resource adapter's XAResource while a branch is open on this connection. */

@@ -61,4 +61,7 @@ public interface PluginContext {
      * need not pay per transaction for what only a local commit would use.
      */
     boolean isGlobalTransactionBranch();
+
+    /** The session settings of this logical connection, carried to every physical connection it uses. */
+    SessionState session();
 }

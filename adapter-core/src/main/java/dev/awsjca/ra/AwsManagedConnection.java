@@ -279,12 +279,45 @@ final class AwsManagedConnection implements ManagedConnection {
     // ---- validation
 
     /**
+     * Whether the pool may hand this connection out, by the definition's role and failoverMode: a
+     * strict-writer definition wants the writer ({@link #isUsableWriter}); reader-or-writer any node of the
+     * cluster that is not declared dead; a reader definition (role=reader) or strict-reader a reader, and
+     * with reader-or-writer the writer too while no reader is up.
+     */
+    /**
      * Whether the pool may hand this connection out: not broken, its node answers, is not in recovery,
      * and is the writer of the topology when the pipeline watches one. When the topology names this node
      * the writer, only liveness is left to ask, with pgjdbc's empty query (no parse, no plan): a busy pool
      * validates on every checkout. A round trip stays, because a crash is seen by the session's socket
      * before the cluster monitor's next look.
      */
+    boolean isUsable() {
+        ConnectionWrapper c = logical;
+        if (c == null || "strict-writer".equals(c.pipeline().config().failoverMode())) {
+            return isUsableWriter();
+        }
+        if (broken || destroyed) {
+            return false;
+        }
+        boolean readerRole = c.pipeline().config().readerRole();
+        boolean strictReader = "strict-reader".equals(c.pipeline().config().failoverMode());
+        ClusterMonitor cluster = c.pipeline().cluster();
+        HostSpec here = c.pipeline().currentHost();
+        if (cluster != null && here != null && !cluster.topology().hosts().isEmpty()) {
+            HostSpec known = cluster.topology().hosts().stream().filter(h -> h.endpoint().equals(here.endpoint()))
+                    .findFirst().orElse(null);
+            if (known == null || cluster.health(here).state() == dev.awsjca.topology.HostHealth.State.DOWN) {
+                return false; // gone from the cluster, or declared dead
+            }
+            if (known.role() == dev.awsjca.topology.HostRole.WRITER && (strictReader || (readerRole
+                    && cluster.topology().readers().stream().anyMatch(r -> cluster.health(r).state() != dev.awsjca.topology.HostHealth.State.DOWN)))) {
+                return false; // a reader definition on the writer: only while no reader is up (the fallback)
+            }
+            return answers(c.physicalConnection());
+        }
+        return answers(c.physicalConnection());
+    }
+
     boolean isUsableWriter() {
         if (broken || destroyed) {
             return false;

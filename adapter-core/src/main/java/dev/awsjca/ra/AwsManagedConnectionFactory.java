@@ -187,14 +187,17 @@ public class AwsManagedConnectionFactory
 
     /**
      * Background and on-borrow validation: a connection is invalid when it is broken, does not answer, or
-     * its node is no longer the writer (after a failover the whole idle pool is discarded at once).
+     * its node no longer has the role the definition wants (role and failoverMode): for a writer
+     * definition, a node that is no longer the writer (after a failover the whole idle pool is discarded at
+     * once); for a reader definition, a node that is not a reader, unless it is the writer standing in
+     * while no reader is up.
      */
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Set getInvalidConnections(Set connections) {
         Set invalid = new HashSet<>();
         for (Object candidate : connections) {
-            if (candidate instanceof AwsManagedConnection mc && !mc.isUsableWriter()) {
+            if (candidate instanceof AwsManagedConnection mc && !mc.isUsable()) {
                 invalid.add(mc);
             }
         }
@@ -466,6 +469,54 @@ public class AwsManagedConnectionFactory
 
     public String getDefinitionName() {
         return get(WrapperProperties.DEFINITION_NAME);
+    }
+
+    public void setMaxReaderLagMs(Long value) {
+        set(WrapperProperties.MAX_READER_LAG_MS, value);
+    }
+
+    public Long getMaxReaderLagMs() {
+        return getLong(WrapperProperties.MAX_READER_LAG_MS);
+    }
+
+    public void setReaderFallback(String value) {
+        set(WrapperProperties.READER_FALLBACK, value);
+    }
+
+    public String getReaderFallback() {
+        return get(WrapperProperties.READER_FALLBACK);
+    }
+
+    public void setReaderIdleTimeoutMs(Long value) {
+        set(WrapperProperties.READER_IDLE_TIMEOUT_MS, value);
+    }
+
+    public Long getReaderIdleTimeoutMs() {
+        return getLong(WrapperProperties.READER_IDLE_TIMEOUT_MS);
+    }
+
+    public void setReadAfterWrite(String value) {
+        set(WrapperProperties.READ_AFTER_WRITE, value);
+    }
+
+    public String getReadAfterWrite() {
+        return get(WrapperProperties.READ_AFTER_WRITE);
+    }
+
+    public void setReadAfterWriteTimeoutMs(Long value) {
+        set(WrapperProperties.READ_AFTER_WRITE_TIMEOUT_MS, value);
+    }
+
+    public Long getReadAfterWriteTimeoutMs() {
+        return getLong(WrapperProperties.READ_AFTER_WRITE_TIMEOUT_MS);
+    }
+
+    public void setRole(String value) {
+        set(WrapperProperties.ROLE, value);
+    }
+
+    public String getRole() {
+        return get(WrapperProperties.ROLE);
     }
 
     // ---- identity: the configuration

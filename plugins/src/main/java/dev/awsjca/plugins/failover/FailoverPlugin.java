@@ -17,6 +17,7 @@ import dev.awsjca.pipeline.JdbcChain;
 import dev.awsjca.pipeline.JdbcMethod;
 import dev.awsjca.pipeline.JdbcMethods;
 import dev.awsjca.pipeline.PluginContext;
+import dev.awsjca.pipeline.SessionState;
 import dev.awsjca.topology.AuroraPostgresDialect;
 import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.Dialect;
@@ -57,7 +58,7 @@ final class FailoverPlugin implements ConnectionPlugin {
 
     private final PluginContext context;
     private final FailoverSettings settings;
-    private final SessionState session = new SessionState();
+    private final SessionState session;
     private ClusterMonitor monitor;
     private volatile boolean stale;
     private boolean closedByApplication;
@@ -68,6 +69,7 @@ final class FailoverPlugin implements ConnectionPlugin {
     FailoverPlugin(PluginContext context, FailoverSettings settings) {
         this.context = context;
         this.settings = settings;
+        this.session = context.session();
     }
 
     @Override
@@ -196,7 +198,8 @@ final class FailoverPlugin implements ConnectionPlugin {
     public void topologyChanged(Topology topology) {
         HostSpec here = context.currentHost();
         if (settings.mode() == FailoverMode.STRICT_WRITER && here != null && topology.writer().isPresent()
-                && !topology.writer().get().endpoint().equals(here.endpoint())) {
+                && !topology.writer().get().endpoint().equals(here.endpoint())
+                && !(session.readOnly() && here.role() == HostRole.READER)) { // read/write splitting put it there
             stale = true; // the next use moves, instead of waiting for this node's timeout
         }
     }
@@ -282,6 +285,9 @@ final class FailoverPlugin implements ConnectionPlugin {
     }
 
     private boolean needsFailover(SQLException e) throws SQLException {
+        if (e instanceof FailoverSuccessSQLException) {
+            return false; // a plugin after this one already moved the connection (read/write splitting, a lost reader)
+        }
         if (SqlFailures.isConnectionFailure(e)) {
             return true;
         }

@@ -19,11 +19,8 @@ record FailoverSettings(long timeoutMs, FailoverMode mode, long topologyRefreshM
             Pattern.CASE_INSENSITIVE);
 
     static FailoverSettings from(WrapperConfig config) {
-        String mode = config.get(WrapperProperties.FAILOVER_MODE);
+        String mode = config.failoverMode();
         HostSpec first = config.hosts().get(0);
-        if (mode == null) {
-            mode = first.host().toLowerCase().contains(".cluster-ro-") ? "reader-or-writer" : "strict-writer";
-        }
         HostPattern pattern = config.get(WrapperProperties.CLUSTER_INSTANCE_HOST_PATTERN);
         if (pattern == null) {
             Matcher m = RDS_HOST.matcher(first.host());

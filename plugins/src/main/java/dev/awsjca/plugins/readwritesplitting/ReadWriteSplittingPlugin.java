@@ -1,0 +1,559 @@
+package dev.awsjca.plugins.readwritesplitting;
+
+import dev.awsjca.jdbc.FailoverSuccessSQLException;
+import dev.awsjca.jdbc.SqlFailures;
+import dev.awsjca.pipeline.ConnectChain;
+import dev.awsjca.pipeline.ConnectRequest;
+import dev.awsjca.pipeline.ConnectionPlugin;
+import dev.awsjca.pipeline.HostConnection;
+import dev.awsjca.pipeline.JdbcCall;
+import dev.awsjca.pipeline.JdbcChain;
+import dev.awsjca.pipeline.JdbcMethod;
+import dev.awsjca.pipeline.JdbcMethods;
+import dev.awsjca.pipeline.PluginContext;
+import dev.awsjca.pipeline.SessionState;
+import dev.awsjca.topology.ClusterMonitor;
+import dev.awsjca.topology.HostSpec;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Read/write splitting for one logical connection: it may hold a writer and a reader physical connection
+ * at once and moves between them only while no transaction is open (never inside a local transaction or
+ * an XA branch). With {@code readWriteSplittingMode=readOnlyFlag} {@code setReadOnly(true)} moves the
+ * logical connection to a reader and {@code setReadOnly(false)} back; with {@code sql} the connection
+ * stays on the writer and queries that are surely read-only run on the reader (see {@link SqlRouting}).
+ *
+ * <p>Moving uses the pipeline's one switch ({@link PluginContext#switchConnection}) and the logical
+ * connection's one session record, so the failover and host monitoring plugins follow the connection to
+ * the reader: a reader lost under a read is left for another reader or the writer, the read gets 08S02.
+ */
+final class ReadWriteSplittingPlugin implements ConnectionPlugin {
+
+    private static final System.Logger LOG = System.getLogger(ReadWriteSplittingPlugin.class.getName());
+
+    private static final Set<JdbcMethod> FLAG_MODE = JdbcMethods.matching("Connection.*", "*.execute*");
+    private static final Set<JdbcMethod> SQL_MODE = JdbcMethods.matching("Connection.*", "*.execute*",
+            "PreparedStatement.set*", "PreparedStatement.clearParameters", "Statement.close");
+
+    private final PluginContext context;
+    private final SplittingSettings settings;
+    private final SessionState session;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final SessionSync sync = new SessionSync();
+    private final SqlRouting sqlRouting;
+    private final ReadAfterWrite readAfterWrite;
+    private ClusterReaders readers;
+
+    // guarded by lock
+    private Connection writer; // the writer connection while the logical connection is on the reader
+    private HostSpec writerHost;
+    private Connection reader; // the reader connection, current or parked
+    private HostSpec readerHost;
+    private boolean onReader;
+    private boolean switching;
+    private long readerUsedNanos;
+    private boolean writerReadOnly; // setReadOnly(true) reached the writer: no reader was usable
+    private volatile boolean released;
+
+    ReadWriteSplittingPlugin(PluginContext context, SplittingSettings settings) {
+        this.context = context;
+        this.settings = settings;
+        this.session = context.session();
+        this.sqlRouting = settings.sqlMode() ? new SqlRouting(this) : null;
+        this.readAfterWrite = new ReadAfterWrite(settings);
+    }
+
+    @Override
+    public Set<JdbcMethod> subscribedMethods() {
+        return settings.sqlMode() ? SQL_MODE : FLAG_MODE;
+    }
+
+    @Override
+    public HostConnection connect(ConnectRequest request, ConnectChain next) throws SQLException {
+        // with readOnlyMode=always a writer that serves read-only work (no reader usable) refuses writes
+        // in autocommit too, as a reader would (25006); a transaction-only read-only would let them through
+        if (request.property("readOnlyMode") == null) {
+            request = request.withProperty("readOnlyMode", "always");
+        }
+        HostConnection first = next.connect(request);
+        if (!request.initial() || !settings.readerRole()) {
+            return first;
+        }
+        // a reader definition's connection: on a reader from the start (the failover plugin, before this one,
+        // has joined the cluster); placed at the first call instead when this plugin comes first
+        lock.lock();
+        try {
+            if (context.cluster() != null) {
+                Connection r = readerConnection(true);
+                if (r != null) {
+                    sync.apply(r, session, true);
+                    onReader = true;
+                    ClusterReaders.abort(first.connection());
+                    return new HostConnection(r, readerHost);
+                }
+            }
+            first.connection().setReadOnly(true); // the writer stands in, read-only
+            writerReadOnly = true;
+            return first;
+        } catch (SQLException | RuntimeException e) {
+            ClusterReaders.abort(first.connection());
+            dropReader();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The application's work is read-only: it set the flag, or the definition is a reader one. */
+    private boolean wantsReader() {
+        return settings.readerRole() || session.readOnly();
+    }
+
+    // ---- calls
+
+    @Override
+    public <T> T execute(JdbcCall<T> call, JdbcChain next) throws SQLException {
+        JdbcMethod m = call.method();
+        if (m == JdbcMethod.CONNECTION_CLOSE || m == JdbcMethod.CONNECTION_ABORT || released) {
+            return next.proceed(call);
+        }
+        lock.lock();
+        try {
+            readerUsedNanos = System.nanoTime();
+            if (m == JdbcMethod.CONNECTION_SET_READ_ONLY && (!settings.sqlMode() || settings.readerRole())) {
+                setReadOnly(call, (Boolean) call.args()[0]);
+                return null;
+            }
+            if (sqlRouting != null) {
+                sqlRouting.observe(call);
+                if (sqlRouting.wantsReader(call)) {
+                    @SuppressWarnings("unchecked")
+                    T rs = (T) sqlRouting.runOnReader(call);
+                    if (rs != null) {
+                        return rs;
+                    }
+                }
+            }
+            if ((settings.readerRole() || !settings.sqlMode()) && wantsReader() && !onReader && isExecute(m)
+                    && !context.isGlobalTransactionBranch() && idle()) {
+                toReaderQuietly(); // back on a reader once one is usable again (after a fallback or a reader loss)
+            }
+            T result;
+            try {
+                result = next.proceed(call);
+            } catch (SQLException e) {
+                if (settings.readerRole() && SqlFailures.isReadOnlyViolation(e)) {
+                    throw new SQLException("This connection comes from a reader connection definition (role=reader,"
+                            + " " + context.config().hosts() + "), which is read-only: write through the writer"
+                            + " definition. " + e.getMessage(), "25006", e);
+                }
+                throw e;
+            }
+            afterSuccess(call);
+            return result;
+        } catch (SQLException e) {
+            if (m == JdbcMethod.CONNECTION_COMMIT) {
+                readAfterWrite.transactionEnded();
+            }
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void afterSuccess(JdbcCall<?> call) throws SQLException {
+        JdbcMethod m = call.method();
+        if (SessionState.isSetter(m)) {
+            boolean wasInSync = sync.inSync(context.currentConnection(), session);
+            session.record(call);
+            if (wasInSync) {
+                sync.synced(context.currentConnection(), session); // the setter went to this connection itself
+            }
+            if (m == JdbcMethod.CONNECTION_SET_AUTO_COMMIT) {
+                readAfterWrite.commitOrAutoCommitEnded(context.currentConnection(), onReader, call);
+            }
+        } else if (m == JdbcMethod.CONNECTION_COMMIT) {
+            readAfterWrite.committed(context.currentConnection(), onReader);
+            sqlSession().commit(session);
+        } else if (m == JdbcMethod.CONNECTION_ROLLBACK && call.args().length == 0) {
+            readAfterWrite.transactionEnded();
+            sqlSession().rollback();
+        } else if (isExecute(m)) {
+            String sql = call.sql();
+            if (sql != null) {
+                boolean synced = sync.inSync(context.currentConnection(), session);
+                if (sqlSession().executed(sql, session, session.autoCommit()) && synced) {
+                    sync.synced(context.currentConnection(), session);
+                }
+            }
+            if (!onReader) {
+                readAfterWrite.executedOnWriter(context.currentConnection(), session.autoCommit(), sql);
+            }
+        }
+    }
+
+    private final SessionSql sqlSession = new SessionSql();
+
+    private SessionSql sqlSession() {
+        return sqlSession;
+    }
+
+    static boolean isExecute(JdbcMethod m) {
+        return m.methodName().startsWith("execute");
+    }
+
+    // ---- readOnlyFlag mode
+
+    private void setReadOnly(JdbcCall<?> call, boolean readOnly) throws SQLException {
+        if (settings.readerRole()) {
+            session.record(call); // a reader definition's connections stay read-only, whatever the flag says
+            return;
+        }
+        if (context.isGlobalTransactionBranch() || !idle()) {
+            if (onReader && !readOnly) {
+                throw new SQLException("Cannot change transaction read-only property in the middle of a transaction:"
+                        + " the transaction runs on reader " + readerHost.endpoint() + "; end it first", "25001");
+            }
+            context.currentConnection().setReadOnly(readOnly); // pgjdbc says what it says (25001 in a transaction)
+            session.record(call);
+            return;
+        }
+        session.record(call);
+        if (readOnly) {
+            if (!toReader()) {
+                Connection here = context.currentConnection();
+                here.setReadOnly(true); // no reader usable: read-only on the writer (readerFallback=writer)
+                writerReadOnly = true;
+                sync.synced(here, session);
+            }
+        } else {
+            toWriter();
+        }
+    }
+
+    /** True when no transaction is open on the current physical connection. */
+    boolean idle() throws SQLException {
+        return Transactions.idle(context.currentConnection());
+    }
+
+    private void toReaderQuietly() {
+        try {
+            toReader();
+        } catch (SQLException e) {
+            LOG.log(Level.DEBUG, "still no reader: {0}", e.getMessage());
+        }
+    }
+
+    /**
+     * Makes a reader connection current. False when none is usable and {@code readerFallback=writer}; with
+     * {@code fail}, 08001.
+     */
+    private boolean toReader() throws SQLException {
+        if (onReader) {
+            return true;
+        }
+        Connection here = context.currentConnection();
+        Connection r = readerConnection(true);
+        if (r == null) {
+            return false;
+        }
+        if (!readAfterWrite.replayed(r, readerHost)) {
+            return false; // the reader has not replayed this connection's last commit in time: the writer serves
+        }
+        writer = here;
+        writerHost = context.currentHost();
+        sync.apply(r, session, true);
+        switchTo(r, readerHost);
+        onReader = true;
+        return true;
+    }
+
+    /** Makes the writer connection current again, reconnecting when the writer changed meanwhile. */
+    private void toWriter() throws SQLException {
+        if (!onReader) {
+            if (writerReadOnly) {
+                context.currentConnection().setReadOnly(false);
+                writerReadOnly = false;
+                sync.synced(context.currentConnection(), session);
+            }
+            return;
+        }
+        Connection w = writer;
+        HostSpec wHost = writerHost;
+        HostSpec known = currentWriter();
+        if (w == null || w.isClosed() || (known != null && !known.endpoint().equals(wHost.endpoint()))) {
+            ClusterReaders.abort(w);
+            if (known == null) {
+                known = awaitWriter(wHost);
+            }
+            w = context.connect(known);
+            wHost = known;
+        }
+        try {
+            sync.apply(w, session, false);
+        } catch (SQLException e) {
+            if (!SqlFailures.isConnectionFailure(e)) {
+                throw e;
+            }
+            // the writer connection parked while we read is gone (the writer failed over): a new one
+            ClusterReaders.abort(w);
+            wHost = awaitWriter(wHost);
+            w = context.connect(wHost);
+            sync.apply(w, session, false);
+        }
+        if (writerReadOnly) {
+            w.setReadOnly(false); // it stood in for a reader before one was usable
+            writerReadOnly = false;
+        }
+        writer = null;
+        writerHost = null;
+        onReader = false;
+        switchTo(w, wHost);
+    }
+
+    private HostSpec currentWriter() {
+        ClusterMonitor cluster = context.cluster();
+        return cluster == null ? null : cluster.topology().writer().orElse(null);
+    }
+
+    private HostSpec awaitWriter(HostSpec failed) throws SQLException {
+        ClusterMonitor cluster = context.cluster();
+        if (cluster == null) {
+            throw new SQLNonTransientConnectionException("The writer connection was lost and no topology is known", "08001");
+        }
+        try {
+            HostSpec w = cluster.awaitWriter(failed, System.nanoTime() + settings.failoverTimeoutMs() * 1_000_000L);
+            if (w == null) {
+                throw new SQLNonTransientConnectionException("No writer answered within failoverTimeoutMs="
+                        + settings.failoverTimeoutMs(), "08001");
+            }
+            return w;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLNonTransientConnectionException("interrupted while waiting for the writer", "08001", e);
+        }
+    }
+
+    private void switchTo(Connection c, HostSpec host) {
+        switching = true;
+        try {
+            context.switchConnection(c, host);
+        } finally {
+            switching = false;
+        }
+    }
+
+    // ---- the reader connection, shared by both modes
+
+    /**
+     * The reader connection, opened on a reader the strategy picks if there is none or its reader is no
+     * longer usable. Null when no reader is usable and {@code readerFallback=writer}.
+     */
+    Connection readerConnection(boolean forSwitch) throws SQLException {
+        ClusterReaders all = readers();
+        if (reader != null) {
+            boolean usable = !reader.isClosed() && all.usable(settings.maxReaderLagMs(), null).stream()
+                    .anyMatch(s -> s.host().endpoint().equals(readerHost.endpoint()));
+            if (usable) {
+                return reader;
+            }
+            dropReader();
+        }
+        String excluded = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            ReaderState chosen = all.choose(settings.maxReaderLagMs(), excluded);
+            if (chosen == null) {
+                break;
+            }
+            try {
+                Connection c = context.connect(chosen.host());
+                c.setReadOnly(true); // once: a reader connection is never used for writes
+                reader = c;
+                readerHost = chosen.host();
+                all.opened(readerHost, c);
+                return c;
+            } catch (SQLException e) {
+                if (!SqlFailures.isConnectionFailure(e)) {
+                    throw e;
+                }
+                all.unreachable(chosen.host());
+                excluded = chosen.host().endpoint();
+            }
+        }
+        if (settings.fallbackToWriter()) {
+            return null;
+        }
+        throw new SQLNonTransientConnectionException("No reader of cluster " + context.cluster().key() + " is usable"
+                + " (unreachable, down" + (settings.maxReaderLagMs() == null ? "" : ", or lagging beyond maxReaderLagMs="
+                + settings.maxReaderLagMs()) + ") and readerFallback=fail", "08001");
+    }
+
+    HostSpec readerHost() {
+        return readerHost;
+    }
+
+    ClusterReaders readers() throws SQLException {
+        if (readers == null) {
+            ClusterMonitor cluster = context.cluster();
+            if (cluster == null) {
+                throw new SQLNonTransientConnectionException("Plugin readWriteSplitting learns the readers from the"
+                        + " cluster's topology: add plugin failover to property 'plugins' (e.g."
+                        + " plugins=readWriteSplitting,failover,hostMonitoring)", "08001");
+            }
+            PluginContext probes = context;
+            readers = cluster.service(settings.serviceName(), ClusterReaders.class, () -> new ClusterReaders(cluster,
+                    ReaderSelector.of(settings.strategy()), h -> probes.connect(h, ProbeProperties.of(settings)),
+                    settings.probeIntervalMs(), settings.probeCount()));
+            readers.track(this);
+        }
+        return readers;
+    }
+
+    /** The reader was lost (or is not to be used any more): close it, and never reuse it. */
+    void dropReader() {
+        Connection r = reader;
+        if (r != null) {
+            if (readers != null) {
+                readers.closed(readerHost, r);
+            }
+            ClusterReaders.abort(r);
+            sync.forget(r);
+        }
+        reader = null;
+        readerHost = null;
+    }
+
+    void readerLost(HostSpec host) {
+        if (readers != null && host != null) {
+            readers.unreachable(host);
+        }
+        dropReader();
+    }
+
+    SessionSync sync() {
+        return sync;
+    }
+
+    SessionState session() {
+        return session;
+    }
+
+    PluginContext context() {
+        return context;
+    }
+
+    ReadAfterWrite readAfterWrite() {
+        return readAfterWrite;
+    }
+
+    /** Closes the parked reader connection after readerIdleTimeoutMs (called by the cluster's probe thread). */
+    void closeIfIdle(long nowNanos) {
+        if (settings.readerIdleTimeoutMs() <= 0 || !lock.tryLock()) {
+            return;
+        }
+        try {
+            if (!onReader && reader != null && nowNanos - readerUsedNanos > settings.readerIdleTimeoutMs() * 1_000_000L) {
+                LOG.log(Level.DEBUG, "closing reader connection to {0}: idle", readerHost.endpoint());
+                Connection r = reader;
+                readers.closed(readerHost, r);
+                reader = null;
+                readerHost = null;
+                sync.forget(r);
+                try {
+                    r.close();
+                } catch (SQLException ignored) {
+                    // closing an idle connection: nothing to tell anyone
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- the failover plugin moved the logical connection
+
+    @Override
+    public void connectionChanged(HostSpec newHost) {
+        if (switching) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (onReader) {
+                // the reader we were on was lost and failover moved us (to the writer, or another reader):
+                // the old reader is gone, and the parked writer connection is not needed any more
+                if (readers != null && readerHost != null) {
+                    readers.unreachable(readerHost);
+                    readers.closed(readerHost, reader);
+                }
+                sync.forget(reader);
+                reader = null;
+                readerHost = null;
+                ClusterReaders.abort(writer);
+                writer = null;
+                writerHost = null;
+                onReader = false;
+            }
+            writerReadOnly = session.readOnly();
+            if (settings.readerRole()) {
+                try {
+                    context.currentConnection().setReadOnly(true); // a reader definition's stand-in stays read-only
+                    writerReadOnly = true;
+                } catch (SQLException e) {
+                    LOG.log(Level.DEBUG, "could not set the new connection read-only: {0}", e.getMessage());
+                }
+            }
+            sync.synced(context.currentConnection(), session); // failover applied the session to it
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void release() {
+        released = true;
+        lock.lock();
+        try {
+            if (readers != null) {
+                readers.untrack(this);
+            }
+            if (onReader) {
+                closeQuietly(writer); // the pipeline closes the current connection, the reader
+                writer = null;
+                if (readers != null && readerHost != null) {
+                    readers.closed(readerHost, reader);
+                }
+            } else if (reader != null) {
+                if (readers != null) {
+                    readers.closed(readerHost, reader);
+                }
+                closeQuietly(reader);
+            }
+            reader = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException e) {
+                ClusterReaders.abort(c);
+            }
+        }
+    }
+
+    /** A reader lost under a read: the read did not take effect, and the connection works on. */
+    static SQLException readLost(HostSpec host, SQLException cause) {
+        return new FailoverSuccessSQLException("The reader " + (host == null ? "" : host.endpoint() + " ")
+                + "was lost during a read, which did not take effect: run it again (the connection moved on)", cause);
+    }
+}

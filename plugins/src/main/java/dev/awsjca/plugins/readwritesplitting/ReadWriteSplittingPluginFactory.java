@@ -1,0 +1,19 @@
+package dev.awsjca.plugins.readwritesplitting;
+
+import dev.awsjca.pipeline.ConnectionPlugin;
+import dev.awsjca.pipeline.ConnectionPluginFactory;
+import dev.awsjca.pipeline.PluginContext;
+
+/** {@code plugins=readWriteSplitting}. */
+public final class ReadWriteSplittingPluginFactory implements ConnectionPluginFactory {
+
+    @Override
+    public String code() {
+        return "readWriteSplitting";
+    }
+
+    @Override
+    public ConnectionPlugin create(PluginContext context) {
+        return new ReadWriteSplittingPlugin(context, SplittingSettings.from(context.config()));
+    }
+}
