@@ -18,6 +18,7 @@ import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ResourceAllocationException;
+import jakarta.resource.spi.SecurityException;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 
 import javax.security.auth.Subject;
@@ -148,14 +149,29 @@ public class AwsManagedConnectionFactory
         try {
             return ConnectionWrapper.open(config, clusters);
         } catch (SQLException e) {
-            // the message is pgjdbc's or the pipeline's: neither carries the password
-            ResourceException re = SqlFailures.isConnectionFailure(e)
-                    ? new CommException("Cannot connect to " + config.hosts() + " as " + credentials + ": " + e.getMessage(), e.getSQLState())
-                    : new ResourceAllocationException("Cannot connect to " + config.hosts() + " as " + credentials + ": "
-                    + e.getMessage(), e.getSQLState());
-            re.initCause(e);
-            throw re;
+            throw connectFailure(config, credentials, e);
         }
+    }
+
+    /**
+     * What the container is told when a login fails: a refused login is a SecurityException (the JCA
+     * type for it), a lost or unreachable node a CommException, anything else (unknown database, too
+     * many connections) a ResourceAllocationException. Each carries the database's SQLState as its error
+     * code and the SQLException as its cause, which the connection factory hands to the application.
+     */
+    private static ResourceException connectFailure(WrapperConfig config, Credentials credentials, SQLException e) {
+        // the message is pgjdbc's or the pipeline's: neither carries the password
+        String message = "Cannot connect to " + config.hosts() + " as " + credentials + ": " + e.getMessage();
+        ResourceException re;
+        if (SqlFailures.isAuthenticationFailure(e)) {
+            re = new SecurityException(message, e.getSQLState());
+        } else if (SqlFailures.isConnectionFailure(e)) {
+            re = new CommException(message, e.getSQLState());
+        } else {
+            re = new ResourceAllocationException(message, e.getSQLState());
+        }
+        re.initCause(e);
+        return re;
     }
 
     /** Whether this factory's adapter is deployed but not running (not started yet, or stopped). */

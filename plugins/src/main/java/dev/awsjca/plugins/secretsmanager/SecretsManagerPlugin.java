@@ -1,6 +1,7 @@
 package dev.awsjca.plugins.secretsmanager;
 
 import dev.awsjca.plugins.aws.ExpiringCache;
+import dev.awsjca.jdbc.SqlFailures;
 import dev.awsjca.pipeline.ConnectChain;
 import dev.awsjca.pipeline.ConnectRequest;
 import dev.awsjca.pipeline.ConnectionPlugin;
@@ -42,7 +43,7 @@ final class SecretsManagerPlugin implements ConnectionPlugin {
         try {
             return next.connect(withLogin(request, secret.value()));
         } catch (SQLException e) {
-            if (!isAuthFailure(e) || secret.fresh()) {
+            if (!SqlFailures.isAuthenticationFailure(e) || secret.fresh()) {
                 throw e;
             }
             // rotated since it was read: read it again, once
@@ -63,7 +64,4 @@ final class SecretsManagerPlugin implements ConnectionPlugin {
                 ? new ConnectRequest(r.hosts(), secret.dbname(), r.properties(), r.initial()) : r;
     }
 
-    private static boolean isAuthFailure(SQLException e) {
-        return "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState());
-    }
 }
