@@ -444,6 +444,14 @@ public class AwsManagedConnectionFactory
         return getLong(WrapperProperties.SECRETS_CACHE_TTL_S);
     }
 
+    public void setSecretsManagerTimeoutMs(Long millis) {
+        set(WrapperProperties.SECRETS_MANAGER_TIMEOUT_MS, millis);
+    }
+
+    public Long getSecretsManagerTimeoutMs() {
+        return getLong(WrapperProperties.SECRETS_MANAGER_TIMEOUT_MS);
+    }
+
     public void setReaderHostSelectorStrategy(String strategy) {
         set(WrapperProperties.READER_HOST_SELECTOR_STRATEGY, strategy);
     }

@@ -53,8 +53,10 @@ final class SecretsManagerPlugin implements ConnectionPlugin {
     }
 
     private ExpiringCache.Lookup<DatabaseSecret> read() throws SQLException {
+        // the fetch is bounded by the same time (the SDK's API call timeout): nobody waits much longer
         return cache.get(key, () -> new ExpiringCache.Expiring<>(SecretFetcher.fetch(settings),
-                System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.ttlS())));
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.ttlS())), settings.timeoutMs(),
+                "secret '" + settings.secretId() + "'");
     }
 
     private static ConnectRequest withLogin(ConnectRequest request, DatabaseSecret secret) {
