@@ -126,14 +126,16 @@ public class AwsManagedConnectionFactory
     }
 
     /**
-     * A new logical connection, running the pipeline. Without request info the container is recovering
-     * transactions: such a connection only serves {@code recover()} and always asks the current writer.
+     * A new logical connection, running the pipeline, logged in now. Without request info (a pool's
+     * prefill, a ping, the container's transaction recovery) it is the definition's own login, or the
+     * Subject's: a connection like any other, which serves checkouts and {@code recover()} alike. Only
+     * while the adapter is not running (WildFly's periodic recovery may ask between registering a
+     * definition and starting the adapter) is it left unconnected: it connects on first use.
      */
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
         Credentials credentials = Credentials.resolve(this, subject, info instanceof AwsConnectionRequestInfo a ? a : null);
-        // a recovery connection (no request info) connects when recover() first asks
-        AwsManagedConnection mc = new AwsManagedConnection(this, credentials, info == null ? null : open(credentials), info == null);
+        AwsManagedConnection mc = new AwsManagedConnection(this, credentials, adapterNotRunning() ? null : open(credentials));
         AwsResourceAdapter ra = adapter;
         if (ra != null) {
             ra.opened(mc);

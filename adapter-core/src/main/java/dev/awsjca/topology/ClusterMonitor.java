@@ -1,5 +1,7 @@
 package dev.awsjca.topology;
 
+import dev.awsjca.pipeline.AdapterThreads;
+
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -80,9 +82,7 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
     }
 
     private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        return AdapterThreads.newThread(r, name); // never the application's class loader (it may be a request thread)
     }
 
     void start() {
