@@ -254,6 +254,11 @@ final class AwsManagedConnection implements ManagedConnection {
         }
     }
 
+    /** Made while the adapter was not running, and not connected yet. */
+    boolean isDeferred() {
+        return logical == null && !destroyed;
+    }
+
     /** A connection made while the adapter was not running connects when first used. */
     synchronized void connectDeferred() throws ResourceException {
         if (logical == null && !destroyed) {

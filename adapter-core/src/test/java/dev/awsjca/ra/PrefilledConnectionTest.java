@@ -15,6 +15,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 12, defect 10: a container makes connections without request info to prefill a pool (IronJacamar's
@@ -62,6 +63,32 @@ class PrefilledConnectionTest {
                 assertEquals(backend, pid(handle), "the same session, not a replacement");
             }
             mc.cleanup();
+        }
+    }
+
+    /** IronJacamar fills a pool before it starts the adapter: those connections connect when it starts. */
+    @Test
+    void aConnectionMadeBeforeTheAdapterStartsIsConnectedWhenItStarts(TestDatabase db) throws Exception {
+        AwsResourceAdapter notYetStarted = new AwsResourceAdapter();
+        AwsManagedConnectionFactory early = new AwsManagedConnectionFactory();
+        early.setUrl(db.jdbcUrl());
+        early.setPlugins("");
+        early.setUser(db.user());
+        early.setPassword(db.password());
+        early.setResourceAdapter(notYetStarted);
+        AwsManagedConnection prefilled = (AwsManagedConnection) early.createManagedConnection(null, null);
+        try {
+            assertTrue(prefilled.logicalConnection() == null, "the adapter cannot connect before it runs");
+            notYetStarted.start(null);
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (prefilled.logicalConnection() == null && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertNotNull(prefilled.logicalConnection(), "connected in the background once the adapter runs");
+            assertEquals(1, sessionsWithPid(db, pid(prefilled.logicalConnection())));
+        } finally {
+            prefilled.destroy();
+            notYetStarted.stop();
         }
     }
 
