@@ -20,7 +20,8 @@ public final class ConfigurationException extends IllegalArgumentException {
     }
 
     static ConfigurationException invalidValue(Property<?> property, String value, String expected) {
-        String shown = property.isSecret() ? "" : " '" + value + "'";
+        // a login written into a URL-like value (https://user:password@host) is a secret of its own
+        String shown = property.isSecret() ? "" : " '" + value.replaceAll("//[^/?#]*@", "//***@") + "'";
         return new ConfigurationException(property.name(),
                 "Invalid value" + shown + " for property '" + property.name() + "': expected " + expected);
     }

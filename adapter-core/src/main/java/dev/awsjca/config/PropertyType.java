@@ -140,12 +140,14 @@ public final class PropertyType<T> {
 
     /** An http or https URL with a host, e.g. a VPC endpoint or a local test endpoint. */
     public static PropertyType<URI> httpEndpoint() {
-        String expected = "an http:// or https:// URL with a host, e.g. https://secretsmanager.us-east-1.amazonaws.com";
+        String expected = "an http:// or https:// URL with a host and no login in it, e.g. https://secretsmanager.us-east-1.amazonaws.com";
         return new PropertyType<>("URL", expected, List.of(), s -> {
             try {
                 URI uri = new URI(s);
                 String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null ? uri : null;
+                // a login in the URL would be shown wherever the endpoint is (SDK errors, toString)
+                return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                        && uri.getRawUserInfo() == null ? uri : null;
             } catch (URISyntaxException e) {
                 return null;
             }

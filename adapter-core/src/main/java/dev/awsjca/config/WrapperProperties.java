@@ -101,6 +101,10 @@ public final class WrapperProperties {
     public static final Property<Long> SECRETS_CACHE_TTL_S = declare("secretsCacheTtlS",
             PropertyType.seconds(0, 86400), "3600", "secretsManager", false, "600",
             "How long fetched credentials are used before the secret is read again.");
+    public static final Property<Long> SECRETS_MANAGER_TIMEOUT_MS = declare("secretsManagerTimeoutMs",
+            PropertyType.millis(1), "10000", "secretsManager", false, "3000",
+            "How long one read of the secret may take, the AWS SDK's retries included; logins waiting for it fail"
+                    + " (08001) after as long instead of hanging with the endpoint.");
 
     // ---- read/write splitting
     public static final Property<String> READER_HOST_SELECTOR_STRATEGY = declare("readerHostSelectorStrategy",

@@ -197,6 +197,10 @@ public class AwsWrapperDataSource extends AdapterDataSource implements Serializa
         set(WrapperProperties.SECRETS_CACHE_TTL_S, seconds);
     }
 
+    public void setSecretsManagerTimeoutMs(long millis) {
+        set(WrapperProperties.SECRETS_MANAGER_TIMEOUT_MS, millis);
+    }
+
     public void setReaderHostSelectorStrategy(String strategy) {
         set(WrapperProperties.READER_HOST_SELECTOR_STRATEGY, strategy);
     }

@@ -3,18 +3,28 @@ package dev.awsjca.jdbc;
 import java.io.IOException;
 import java.sql.SQLException;
 
-/** Which failures mean the connection (or its node) is gone. The one place that decides it. */
+/**
+ * What a failure means: a lost connection (or node), a refused login, an object left behind by a
+ * failover. The one place that decides it; every layer (pipeline, plugins, resource adapter) asks here.
+ */
 public final class SqlFailures {
+
+    /** pgjdbc's own state for a JDBC object used when it cannot be (a closed statement): not class 08. */
+    public static final String OBJECT_NOT_IN_STATE = "55000";
 
     private SqlFailures() {
     }
 
     /**
      * SQLState class 08 (connection exception), 57P01-57P03 (admin shutdown, crash shutdown, cannot
-     * connect now), or an I/O cause however it was wrapped.
+     * connect now), or an I/O cause however it was wrapped. An object that outlived its session
+     * ({@link StaleObjectSQLException}) is not: its connection works, only the object is gone.
      */
     public static boolean isConnectionFailure(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StaleObjectSQLException) {
+                return false;
+            }
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
@@ -31,8 +41,35 @@ public final class SqlFailures {
         return false;
     }
 
+    /**
+     * The database (or a credentials plugin) refused the login: SQLState class 28 (28000 invalid
+     * authorization specification, 28P01 wrong password). Another host or a retry with the same
+     * credentials will not do better.
+     */
+    public static boolean isAuthenticationFailure(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("28");
+    }
+
     /** 25006: a write in a read-only transaction, which a demoted writer answers too. */
     public static boolean isReadOnlyViolation(SQLException e) {
         return "25006".equals(e.getSQLState());
+    }
+
+    /**
+     * The first SQLException in a chain of causes (a container wraps the adapter's failure in its own
+     * ResourceExceptions, one or more levels deep), or null when there is none.
+     */
+    public static SQLException firstSqlException(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 }

@@ -1,6 +1,7 @@
 package dev.awsjca.ra;
 
 import dev.awsjca.jdbc.AdapterDataSource;
+import dev.awsjca.jdbc.SqlFailures;
 
 import jakarta.resource.Referenceable;
 import jakarta.resource.ResourceException;
@@ -45,9 +46,12 @@ public final class AwsConnectionFactory extends AdapterDataSource implements Ser
         try {
             return (Connection) manager.allocateConnection(mcf, info);
         } catch (ResourceException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException sql) {
-                throw sql;
+            // the container wraps the adapter's failure in its own exceptions, often more than once
+            // (IronJacamar: IJ000453 around the pool's around ours): the database's error is what the
+            // application can act on (28P01, 3D000, 53300), not the container's 08001
+            SQLException database = SqlFailures.firstSqlException(e);
+            if (database != null) {
+                throw database;
             }
             throw new SQLException(e.getMessage(), e.getErrorCode() != null && e.getErrorCode().length() == 5
                     ? e.getErrorCode() : "08001", e);

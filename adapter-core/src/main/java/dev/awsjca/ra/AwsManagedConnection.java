@@ -50,7 +50,6 @@ final class AwsManagedConnection implements ManagedConnection {
 
     private final AwsManagedConnectionFactory factory;
     private final Credentials credentials;
-    private final boolean forRecovery;
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<ConnectionHandle> handles = ConcurrentHashMap.newKeySet();
     private final Map<SessionSetting, Object> originalSession = new EnumMap<>(SessionSetting.class);
@@ -62,12 +61,11 @@ final class AwsManagedConnection implements ManagedConnection {
     private volatile boolean destroyed;
     private PrintWriter logWriter;
 
-    AwsManagedConnection(AwsManagedConnectionFactory factory, Credentials credentials, ConnectionWrapper logical,
-                         boolean forRecovery) {
+    /** @param logical the connection, or null to connect on first use (made while the adapter was not running) */
+    AwsManagedConnection(AwsManagedConnectionFactory factory, Credentials credentials, ConnectionWrapper logical) {
         this.factory = factory;
         this.credentials = credentials;
         this.logical = logical;
-        this.forRecovery = forRecovery;
     }
 
     AwsManagedConnectionFactory factory() {
@@ -106,8 +104,8 @@ final class AwsManagedConnection implements ManagedConnection {
         if (destroyed) {
             throw new IllegalStateException("this managed connection is destroyed");
         }
-        if (forRecovery) {
-            moveToWriterForRecovery(); // it connects on first use; the check keeps every other checkout lock-free
+        if (logical == null) {
+            connectDeferred(); // a volatile read on every other checkout: no lock, no round trip
         }
         Credentials wanted = Credentials.resolve(factory, subject, info instanceof AwsConnectionRequestInfo a ? a : null);
         if (!wanted.equals(credentials)) {
@@ -256,18 +254,30 @@ final class AwsManagedConnection implements ManagedConnection {
         }
     }
 
-    boolean isForRecovery() {
-        return forRecovery;
+    /** Made while the adapter was not running, and not connected yet. */
+    boolean isDeferred() {
+        return logical == null && !destroyed;
+    }
+
+    /** A connection made while the adapter was not running connects when first used. */
+    synchronized void connectDeferred() throws ResourceException {
+        if (logical == null && !destroyed) {
+            logical = factory.open(credentials);
+        }
     }
 
     /**
-     * For the container's recovery connection: recover() must ask the current writer, so a connection left
-     * on a node that is no longer the writer (or broken) is replaced by a new one, which the pipeline opens
-     * on the writer. It connects on first use, not when the container makes it: WildFly's periodic
-     * recovery may ask for it between registering a connection definition and starting the adapter.
+     * For recover(), which must ask the current writer: a connection not connected yet connects (the
+     * pipeline opens it on the writer), and an idle one left on a node that is no longer the writer (or
+     * broken) is replaced by a new one. One in use (handles, a transaction) is left as it is: its
+     * handles lead to its current logical connection.
      */
     synchronized void moveToWriterForRecovery() throws ResourceException {
-        if (!forRecovery || (logical != null && isUsableWriter())) {
+        if (logical == null) {
+            connectDeferred();
+            return;
+        }
+        if (!handles.isEmpty() || transaction != Transaction.NONE || isUsableWriter()) {
             return;
         }
         ConnectionWrapper old = logical;
@@ -324,7 +334,7 @@ final class AwsManagedConnection implements ManagedConnection {
         }
         ConnectionWrapper c = logical;
         if (c == null) {
-            return true; // a recovery connection not connected yet: it connects to the writer when used
+            return true; // made while the adapter was not running: it connects to the writer when used
         }
         ClusterMonitor cluster = c.pipeline().cluster();
         HostSpec here = c.pipeline().currentHost();
@@ -449,7 +459,7 @@ final class AwsManagedConnection implements ManagedConnection {
 
     @Override
     public ManagedConnectionMetaData getMetaData() throws ResourceException {
-        moveToWriterForRecovery();
+        connectDeferred();
         try {
             return AwsManagedConnectionMetaData.of(logical, credentials.userOr(logical.pipeline().config().get(
                     dev.awsjca.config.WrapperProperties.USER)));
@@ -471,7 +481,7 @@ final class AwsManagedConnection implements ManagedConnection {
 
     @Override
     public String toString() {
-        return "AwsManagedConnection[" + describe() + (forRecovery ? ", recovery" : "") + (broken ? ", broken" : "")
+        return "AwsManagedConnection[" + describe() + (broken ? ", broken" : "")
                 + (destroyed ? ", destroyed" : "") + "]";
     }
 

@@ -18,6 +18,7 @@ import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ResourceAllocationException;
+import jakarta.resource.spi.SecurityException;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 
 import javax.security.auth.Subject;
@@ -125,14 +126,16 @@ public class AwsManagedConnectionFactory
     }
 
     /**
-     * A new logical connection, running the pipeline. Without request info the container is recovering
-     * transactions: such a connection only serves {@code recover()} and always asks the current writer.
+     * A new logical connection, running the pipeline, logged in now. Without request info (a pool's
+     * prefill, a ping, the container's transaction recovery) it is the definition's own login, or the
+     * Subject's: a connection like any other, which serves checkouts and {@code recover()} alike. Only
+     * while the adapter is not running (WildFly's periodic recovery may ask between registering a
+     * definition and starting the adapter) is it left unconnected: it connects on first use.
      */
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
         Credentials credentials = Credentials.resolve(this, subject, info instanceof AwsConnectionRequestInfo a ? a : null);
-        // a recovery connection (no request info) connects when recover() first asks
-        AwsManagedConnection mc = new AwsManagedConnection(this, credentials, info == null ? null : open(credentials), info == null);
+        AwsManagedConnection mc = new AwsManagedConnection(this, credentials, adapterNotRunning() ? null : open(credentials));
         AwsResourceAdapter ra = adapter;
         if (ra != null) {
             ra.opened(mc);
@@ -148,14 +151,29 @@ public class AwsManagedConnectionFactory
         try {
             return ConnectionWrapper.open(config, clusters);
         } catch (SQLException e) {
-            // the message is pgjdbc's or the pipeline's: neither carries the password
-            ResourceException re = SqlFailures.isConnectionFailure(e)
-                    ? new CommException("Cannot connect to " + config.hosts() + " as " + credentials + ": " + e.getMessage(), e.getSQLState())
-                    : new ResourceAllocationException("Cannot connect to " + config.hosts() + " as " + credentials + ": "
-                    + e.getMessage(), e.getSQLState());
-            re.initCause(e);
-            throw re;
+            throw connectFailure(config, credentials, e);
         }
+    }
+
+    /**
+     * What the container is told when a login fails: a refused login is a SecurityException (the JCA
+     * type for it), a lost or unreachable node a CommException, anything else (unknown database, too
+     * many connections) a ResourceAllocationException. Each carries the database's SQLState as its error
+     * code and the SQLException as its cause, which the connection factory hands to the application.
+     */
+    private static ResourceException connectFailure(WrapperConfig config, Credentials credentials, SQLException e) {
+        // the message is pgjdbc's or the pipeline's: neither carries the password
+        String message = "Cannot connect to " + config.hosts() + " as " + credentials + ": " + e.getMessage();
+        ResourceException re;
+        if (SqlFailures.isAuthenticationFailure(e)) {
+            re = new SecurityException(message, e.getSQLState());
+        } else if (SqlFailures.isConnectionFailure(e)) {
+            re = new CommException(message, e.getSQLState());
+        } else {
+            re = new ResourceAllocationException(message, e.getSQLState());
+        }
+        re.initCause(e);
+        return re;
     }
 
     /** Whether this factory's adapter is deployed but not running (not started yet, or stopped). */
@@ -429,6 +447,14 @@ public class AwsManagedConnectionFactory
 
     public Long getSecretsCacheTtlS() {
         return getLong(WrapperProperties.SECRETS_CACHE_TTL_S);
+    }
+
+    public void setSecretsManagerTimeoutMs(Long millis) {
+        set(WrapperProperties.SECRETS_MANAGER_TIMEOUT_MS, millis);
+    }
+
+    public Long getSecretsManagerTimeoutMs() {
+        return getLong(WrapperProperties.SECRETS_MANAGER_TIMEOUT_MS);
     }
 
     public void setReaderHostSelectorStrategy(String strategy) {

@@ -1,5 +1,6 @@
 package dev.awsjca.ra;
 
+import dev.awsjca.pipeline.AdapterThreads;
 import dev.awsjca.topology.ClusterRegistry;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
@@ -30,6 +31,29 @@ public class AwsResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) {
         clusters = new ClusterRegistry();
+        connectDeferred();
+    }
+
+    /**
+     * IronJacamar may prefill a pool (and WildFly's recovery ask for a connection) before it starts the
+     * adapter: those connections were left unconnected. Connect them now, in the background (a database
+     * that does not answer must not hold up the deployment); one that fails connects at its first use.
+     */
+    private void connectDeferred() {
+        List<AwsManagedConnection> deferred = open.stream().filter(AwsManagedConnection::isDeferred).toList();
+        if (deferred.isEmpty()) {
+            return;
+        }
+        AdapterThreads.newThread(() -> {
+            for (AwsManagedConnection mc : deferred) {
+                try {
+                    mc.connectDeferred();
+                } catch (ResourceException | RuntimeException e) {
+                    LOG.log(Level.DEBUG, "a connection made before the adapter started connects at first use: {0}",
+                            e.getMessage());
+                }
+            }
+        }, "aws-jca-connect-deferred").start();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.awsjca.topology;
 
 import dev.awsjca.metrics.ClusterMetrics;
+import dev.awsjca.pipeline.AdapterThreads;
 
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -75,9 +76,7 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        return AdapterThreads.newThread(r, name); // never the application's class loader (it may be a request thread)
     }
 
     void start() {

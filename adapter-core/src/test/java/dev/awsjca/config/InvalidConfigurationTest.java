@@ -28,7 +28,7 @@ class InvalidConfigurationTest {
                 // url: the property, and a piece of the message that tells what is wrong
                 Arguments.of("jdbc:mysql://db/app", "url", "does not start with jdbc:aws-wrapper:postgresql://"),
                 Arguments.of("jdbc:aws-wrapper:postgresql://db:70000/app", "url", "'70000'"),
-                Arguments.of("jdbc:aws-wrapper:postgresql://db:port/app", "url", "'port'"),
+                Arguments.of("jdbc:aws-wrapper:postgresql://db:port/app", "url", "the port of host db is not a number"),
                 Arguments.of("jdbc:aws-wrapper:postgresql://a,,b/app", "url", "a host is empty"),
                 Arguments.of("jdbc:aws-wrapper:postgresql://[::1/app", "url", "no closing ']'"),
                 Arguments.of("jdbc:aws-wrapper:postgresql://:5432/app", "url", "a host is empty"),

@@ -227,7 +227,6 @@ class ManagedConnectionTest {
 
         AwsManagedConnection recovery = (AwsManagedConnection) mcf.createManagedConnection(null, null);
         opened.add(recovery);
-        assertTrue(recovery.isForRecovery());
         Xid[] found = recovery.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
         Xid mine = Arrays.stream(found).filter(x -> Arrays.equals(x.getGlobalTransactionId(), xid.getGlobalTransactionId()))
                 .findFirst().orElseThrow();

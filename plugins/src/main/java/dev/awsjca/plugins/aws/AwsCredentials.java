@@ -5,10 +5,8 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 import java.sql.SQLException;
-import java.sql.SQLInvalidAuthorizationSpecException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,13 +44,13 @@ public final class AwsCredentials {
         return m.matches() ? m.group(1).toLowerCase() : null;
     }
 
-    /** The SDK's region chain (AWS_REGION, aws.region, profile, instance metadata), as a clear error if empty. */
+    /**
+     * The SDK's region chain (AWS_REGION, aws.region, profile, instance metadata), asked once for all the
+     * adapter's logins ({@link DefaultRegion}), as a clear error if empty.
+     */
     public static Region defaultRegion(String propertyToSet) throws SQLException {
-        try {
-            return new DefaultAwsRegionProviderChain().getRegion();
-        } catch (RuntimeException e) {
-            throw new SQLInvalidAuthorizationSpecException("No AWS region: set property '" + propertyToSet
-                    + "' (or AWS_REGION)", "28000", e);
-        }
+        return DEFAULT_REGION.get(propertyToSet);
     }
+
+    private static final DefaultRegion DEFAULT_REGION = new DefaultRegion();
 }

@@ -3,12 +3,19 @@ package dev.awsjca.plugins.aws;
 import dev.awsjca.metrics.CredentialFetches;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Credentials by key, each kept until it expires. However many connections ask at once, one of them
- * fetches (mints a token, reads a secret) and the others wait for its result: no thundering herd.
+ * fetches (mints a token, reads a secret) and the others wait for its result: no thundering herd. The
+ * fetch runs outside any lock, and nobody waits longer than the bound the caller gives: a hanging
+ * endpoint fails the logins that need it within that bound instead of queueing every later one behind it.
  */
 public final class ExpiringCache<K, V> {
 
@@ -30,19 +37,67 @@ public final class ExpiringCache<K, V> {
 
     private static final class Slot<V> {
         private Expiring<V> current;
+        private CompletableFuture<Expiring<V>> loading;
 
-        synchronized Lookup<V> get(Loader<V> loader, CredentialFetches fetches) throws SQLException {
-            if (current != null && System.nanoTime() - current.expiresAtNanos() < 0) {
-                return new Lookup<>(current.value(), false);
+        Lookup<V> get(Loader<V> loader, long waitMillis, String what, CredentialFetches fetches) throws SQLException {
+            CompletableFuture<Expiring<V>> pending;
+            boolean mine = false;
+            synchronized (this) {
+                if (current != null && System.nanoTime() - current.expiresAtNanos() < 0) {
+                    return new Lookup<>(current.value(), false);
+                }
+                if (loading == null) {
+                    loading = new CompletableFuture<>();
+                    mine = true;
+                }
+                pending = loading;
             }
+            if (mine) {
+                return new Lookup<>(load(loader, pending, fetches).value(), true);
+            }
+            return new Lookup<>(await(pending, waitMillis, what).value(), false);
+        }
+
+        private Expiring<V> load(Loader<V> loader, CompletableFuture<Expiring<V>> pending, CredentialFetches fetches)
+                throws SQLException {
             try {
-                current = loader.load(); // under the slot's lock: the others of this key wait here
-            } catch (SQLException | RuntimeException e) {
+                Expiring<V> made = loader.load();
+                fetches.succeeded();
+                synchronized (this) {
+                    current = made;
+                    loading = null;
+                }
+                pending.complete(made);
+                return made;
+            } catch (SQLException | RuntimeException | Error e) {
                 fetches.failed();
+                synchronized (this) {
+                    loading = null; // the next caller tries again
+                }
+                pending.completeExceptionally(e);
                 throw e;
             }
-            fetches.succeeded();
-            return new Lookup<>(current.value(), true);
+        }
+
+        private static <V> Expiring<V> await(CompletableFuture<Expiring<V>> pending, long waitMillis, String what)
+                throws SQLException {
+            try {
+                return pending.get(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new SQLTransientConnectionException("Waited " + waitMillis + " ms for " + what
+                        + ", which another login is fetching: not there yet", "08001");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLTransientConnectionException("Interrupted while waiting for " + what, "08001", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof SQLException sql) {
+                    // the fetcher's failure, as a new exception of this thread (with the same state and message)
+                    SQLException mine = new SQLException(sql.getMessage(), sql.getSQLState(), sql.getErrorCode(), sql);
+                    throw mine;
+                }
+                throw new SQLTransientConnectionException("Could not fetch " + what, "08001", cause);
+            }
         }
 
         synchronized void forget(V value) {
@@ -52,9 +107,16 @@ public final class ExpiringCache<K, V> {
         }
     }
 
-    /** The cached value, or a new one from {@code loader}; each load counts in {@code fetches} (the metrics). */
-    public Lookup<V> get(K key, Loader<V> loader, CredentialFetches fetches) throws SQLException {
-        return slots.computeIfAbsent(key, k -> new Slot<>()).get(loader, fetches);
+    /**
+     * The cached value, or a new one from the loader (run by this thread when nobody else is loading it;
+     * else awaited for at most {@code waitMillis}).
+     *
+     * @param what what the value is, for the error when the wait ends ("secret 'x'")
+     * @param fetches where each load counts (the metrics)
+     */
+    public Lookup<V> get(K key, Loader<V> loader, long waitMillis, String what, CredentialFetches fetches)
+            throws SQLException {
+        return slots.computeIfAbsent(key, k -> new Slot<>()).get(loader, waitMillis, what, fetches);
     }
 
     /** The value was refused (an authentication failure): the next get makes a new one, unless already done. */

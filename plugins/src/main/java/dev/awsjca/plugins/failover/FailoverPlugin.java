@@ -6,6 +6,7 @@ import dev.awsjca.jdbc.ConnectionWrapper;
 import dev.awsjca.jdbc.FailoverFailedSQLException;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
 import dev.awsjca.jdbc.SqlFailures;
+import dev.awsjca.jdbc.StaleObjectSQLException;
 import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
 import dev.awsjca.jdbc.WrapperSupport;
 import dev.awsjca.pipeline.ConnectChain;
@@ -296,11 +297,11 @@ final class FailoverPlugin implements ConnectionPlugin {
                 && !monitor.dialect().isWriter(context.currentConnection());
     }
 
+    /** Not class 08: the connection works on its new host, only this object is gone (the pool must keep it). */
     private SQLException staleObject(SQLException cause) {
-        SQLException e = new SQLNonTransientConnectionException("This object belongs to the connection's session on a host"
+        return new StaleObjectSQLException("This object belongs to the connection's session on a host"
                 + " it has left after a failover (now on " + context.currentHost().endpoint() + "): create a new statement",
-                "08003", cause);
-        return e;
+                cause);
     }
 
     private Long currentTxid() {

@@ -1,5 +1,6 @@
 package dev.awsjca.plugins.hostmonitoring;
 
+import dev.awsjca.pipeline.AdapterThreads;
 import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.HostConnector;
 import dev.awsjca.topology.HostSpec;
@@ -64,11 +65,8 @@ final class HostMonitors implements AutoCloseable {
 
     private static ThreadFactory named(String prefix, String suffix) {
         AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, suffix == null ? prefix : prefix + n.incrementAndGet() + suffix);
-            t.setDaemon(true);
-            return t;
-        };
+        // never the application's class loader: threads are made on whatever thread needs one
+        return r -> AdapterThreads.newThread(r, suffix == null ? prefix : prefix + n.incrementAndGet() + suffix);
     }
 
     /** Registers a physical connection with its host's monitor (started on first use); null once closed. */

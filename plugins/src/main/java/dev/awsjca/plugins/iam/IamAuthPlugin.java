@@ -3,6 +3,7 @@ package dev.awsjca.plugins.iam;
 import dev.awsjca.metrics.CredentialFetches;
 import dev.awsjca.plugins.aws.AwsCredentials;
 import dev.awsjca.plugins.aws.ExpiringCache;
+import dev.awsjca.jdbc.SqlFailures;
 import dev.awsjca.pipeline.ConnectChain;
 import dev.awsjca.pipeline.ConnectRequest;
 import dev.awsjca.pipeline.ConnectionPlugin;
@@ -44,7 +45,7 @@ final class IamAuthPlugin implements ConnectionPlugin {
             try {
                 return connectTo(request.withHosts(List.of(host)), host, next);
             } catch (SQLException e) {
-                if (isAuthFailure(e)) {
+                if (SqlFailures.isAuthenticationFailure(e)) {
                     throw e; // the credentials are wrong: another host will not take them either
                 }
                 last = e;
@@ -59,7 +60,7 @@ final class IamAuthPlugin implements ConnectionPlugin {
         try {
             return next.connect(withSsl(request.withProperty("password", token.value())));
         } catch (SQLException e) {
-            if (!isAuthFailure(e) || token.fresh()) {
+            if (!SqlFailures.isAuthenticationFailure(e) || token.fresh()) {
                 throw e;
             }
             // a cached token was refused (expired early, credentials rotated): one retry with a new one
@@ -87,7 +88,4 @@ final class IamAuthPlugin implements ConnectionPlugin {
                 ? request.withProperty("sslmode", "require") : request;
     }
 
-    static boolean isAuthFailure(SQLException e) {
-        return "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState());
-    }
 }

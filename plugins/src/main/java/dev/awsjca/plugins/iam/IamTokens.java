@@ -18,6 +18,11 @@ final class IamTokens {
 
     /** A token is retired this long before RDS would refuse it, so a login never races its expiry. */
     static final long SAFETY_MARGIN_S = 60;
+    /**
+     * How long a login waits for another one minting the same token. Minting is offline (a signature);
+     * only the credentials chain can be slow, and its own lookups are bounded by the SDK.
+     */
+    private static final long MINT_WAIT_MS = 30_000;
 
     record Key(String host, int port, String user, String region, String profile) {
     }
@@ -28,7 +33,7 @@ final class IamTokens {
         return cache.get(key, () -> {
             long usable = Math.max(1, lifetimeS - Math.min(SAFETY_MARGIN_S, lifetimeS / 4));
             return new ExpiringCache.Expiring<>(mint(key), System.nanoTime() + TimeUnit.SECONDS.toNanos(usable));
-        }, fetches);
+        }, MINT_WAIT_MS, "an IAM token for user " + key.user() + " at " + key.host() + ":" + key.port(), fetches);
     }
 
     void refused(Key key, String token) {

@@ -2,6 +2,7 @@ package dev.awsjca.plugins.secretsmanager;
 
 import dev.awsjca.metrics.CredentialFetches;
 import dev.awsjca.plugins.aws.ExpiringCache;
+import dev.awsjca.jdbc.SqlFailures;
 import dev.awsjca.pipeline.ConnectChain;
 import dev.awsjca.pipeline.ConnectRequest;
 import dev.awsjca.pipeline.ConnectionPlugin;
@@ -45,7 +46,7 @@ final class SecretsManagerPlugin implements ConnectionPlugin {
         try {
             return next.connect(withLogin(request, secret.value()));
         } catch (SQLException e) {
-            if (!isAuthFailure(e) || secret.fresh()) {
+            if (!SqlFailures.isAuthenticationFailure(e) || secret.fresh()) {
                 throw e;
             }
             // rotated since it was read: read it again, once
@@ -55,8 +56,10 @@ final class SecretsManagerPlugin implements ConnectionPlugin {
     }
 
     private ExpiringCache.Lookup<DatabaseSecret> read() throws SQLException {
+        // the fetch is bounded by the same time (the SDK's API call timeout): nobody waits much longer
         return cache.get(key, () -> new ExpiringCache.Expiring<>(SecretFetcher.fetch(settings),
-                System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.ttlS())), fetches);
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.ttlS())), settings.timeoutMs(),
+                "secret '" + settings.secretId() + "'", fetches);
     }
 
     private static ConnectRequest withLogin(ConnectRequest request, DatabaseSecret secret) {
@@ -66,7 +69,4 @@ final class SecretsManagerPlugin implements ConnectionPlugin {
                 ? new ConnectRequest(r.hosts(), secret.dbname(), r.properties(), r.initial()) : r;
     }
 
-    private static boolean isAuthFailure(SQLException e) {
-        return "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState());
-    }
 }

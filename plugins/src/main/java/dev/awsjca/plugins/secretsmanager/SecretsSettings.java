@@ -7,7 +7,7 @@ import dev.awsjca.config.WrapperProperties;
 import java.net.URI;
 
 /** The secretsManager plugin's view of the configuration. */
-record SecretsSettings(String secretId, String region, URI endpoint, long ttlS, String profile) {
+record SecretsSettings(String secretId, String region, URI endpoint, long ttlS, String profile, long timeoutMs) {
 
     static SecretsSettings from(WrapperConfig config) {
         String secretId = config.get(WrapperProperties.SECRET_ID);
@@ -24,7 +24,8 @@ record SecretsSettings(String secretId, String region, URI endpoint, long ttlS, 
                     + arnRegion + ": leave 'region' out, or make them agree");
         }
         return new SecretsSettings(secretId, region, config.get(WrapperProperties.SECRETS_MANAGER_ENDPOINT),
-                config.get(WrapperProperties.SECRETS_CACHE_TTL_S), config.get(WrapperProperties.AWS_PROFILE));
+                config.get(WrapperProperties.SECRETS_CACHE_TTL_S), config.get(WrapperProperties.AWS_PROFILE),
+                config.get(WrapperProperties.SECRETS_MANAGER_TIMEOUT_MS));
     }
 
     /** arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME, or null when the id is a name. */

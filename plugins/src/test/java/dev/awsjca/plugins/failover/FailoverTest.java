@@ -199,7 +199,7 @@ class FailoverTest {
                     rs.getInt(1);
                 }
             });
-            assertTrue(e.getSQLState().equals("08007") || e.getSQLState().equals("08003"), e.toString());
+            assertTrue(e.getSQLState().equals("08007") || e.getSQLState().equals("55000"), e.toString());
             c.rollback();
             assertTrue(onWriter(c));
         }
