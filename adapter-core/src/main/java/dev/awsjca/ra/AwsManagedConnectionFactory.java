@@ -126,13 +126,16 @@ public class AwsManagedConnectionFactory
 
     /**
      * A new logical connection, running the pipeline. Without request info the container is recovering
-     * transactions: such a connection only serves {@code recover()} and always asks the current writer.
+     * transactions (such a connection always asks the current writer), or testing the definition (Payara's
+     * {@code ping-connection-pool}): it connects now, so that a ping meets an unreachable database or a bad
+     * value. Only while the adapter is not running yet does it connect when first used: WildFly's periodic
+     * recovery may ask between registering a connection definition and starting the adapter.
      */
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
         Credentials credentials = Credentials.resolve(this, subject, info instanceof AwsConnectionRequestInfo a ? a : null);
-        // a recovery connection (no request info) connects when recover() first asks
-        AwsManagedConnection mc = new AwsManagedConnection(this, credentials, info == null ? null : open(credentials), info == null);
+        boolean deferred = info == null && adapterNotRunning();
+        AwsManagedConnection mc = new AwsManagedConnection(this, credentials, deferred ? null : open(credentials), info == null);
         AwsResourceAdapter ra = adapter;
         if (ra != null) {
             ra.opened(mc);
@@ -208,15 +211,24 @@ public class AwsManagedConnectionFactory
         return adapter;
     }
 
-    /** The container associates the adapter right after setting the config-properties: check them now. */
+    /**
+     * The container associates the adapter right after setting the config-properties: a complete definition
+     * (one with a {@code Url}) is checked now, naming the property at fault. One without is not refused
+     * here: Payara makes a default pool per connection definition from ra.xml's values alone (no Url) and
+     * associates it on every deploy and start; such a definition fails where it is used
+     * ({@link #createConnectionFactory}, a connection). The adapter is kept either way, so that whatever
+     * this factory opens belongs to its lifecycle.
+     */
     @Override
     public void setResourceAdapter(ResourceAdapter ra) throws ResourceException {
         if (!(ra instanceof AwsResourceAdapter aws)) {
             throw new ResourceException("AwsManagedConnectionFactory needs the AwsResourceAdapter, not "
                     + (ra == null ? "none" : ra.getClass().getName()));
         }
-        configuration();
         this.adapter = aws;
+        if (getUrl() != null) {
+            configuration();
+        }
     }
 
     @Override
