@@ -1,5 +1,7 @@
 package dev.awsjca.topology;
 
+import dev.awsjca.metrics.MetricsRegistry;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +18,7 @@ public final class ClusterRegistry implements AutoCloseable {
     private static final ClusterRegistry SHARED = new ClusterRegistry();
 
     private final Map<String, Entry> clusters = new HashMap<>();
+    private final MetricsRegistry metrics = new MetricsRegistry();
     private boolean closed;
 
     private static final class Entry {
@@ -41,6 +44,7 @@ public final class ClusterRegistry implements AutoCloseable {
         if (e == null) {
             e = new Entry(factory.get());
             clusters.put(key, e);
+            metrics.attach(e.monitor);
             e.monitor.start();
         }
         e.users++;
@@ -59,6 +63,7 @@ public final class ClusterRegistry implements AutoCloseable {
         }
         if (toClose != null) {
             toClose.close();
+            metrics.detach(toClose);
         }
     }
 
@@ -78,6 +83,17 @@ public final class ClusterRegistry implements AutoCloseable {
             all = monitors();
             clusters.clear();
         }
-        all.forEach(ClusterMonitor::close);
+        for (ClusterMonitor m : all) {
+            m.close();
+            metrics.detach(m);
+        }
+        if (this != SHARED) {
+            metrics.close();
+        }
+    }
+
+    /** The metrics of this registry's connections and clusters (JMX and the configured outputs). */
+    public MetricsRegistry metrics() {
+        return metrics;
     }
 }

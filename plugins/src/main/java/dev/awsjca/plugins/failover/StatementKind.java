@@ -16,7 +16,7 @@ final class StatementKind {
     /**
      * True for calls that send no SQL (getters, setters, close of a result set), and for SQL that only
      * reads: SELECT (not SELECT ... INTO), SHOW, VALUES, TABLE, EXPLAIN without ANALYZE. A SELECT that
-     * calls a function with side effects is the one case this cannot see; see the README.
+     * calls a function with side effects is the one case this cannot see; see docs/FAILOVER.md.
      */
     static boolean isReadOnly(JdbcCall<?> call) {
         String name = call.method().methodName();
