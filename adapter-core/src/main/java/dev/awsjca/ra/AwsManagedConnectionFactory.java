@@ -229,15 +229,24 @@ public class AwsManagedConnectionFactory
         return adapter;
     }
 
-    /** The container associates the adapter right after setting the config-properties: check them now. */
+    /**
+     * The container associates the adapter right after setting the config-properties: a complete definition
+     * (one with a {@code Url}) is checked now, naming the property at fault. One without is not refused
+     * here: Payara makes a default pool per connection definition from ra.xml's values alone (no Url) and
+     * associates it on every deploy and start; such a definition fails where it is used
+     * ({@link #createConnectionFactory}, a connection). The adapter is kept either way, so that whatever
+     * this factory opens belongs to its lifecycle.
+     */
     @Override
     public void setResourceAdapter(ResourceAdapter ra) throws ResourceException {
         if (!(ra instanceof AwsResourceAdapter aws)) {
             throw new ResourceException("AwsManagedConnectionFactory needs the AwsResourceAdapter, not "
                     + (ra == null ? "none" : ra.getClass().getName()));
         }
-        configuration();
         this.adapter = aws;
+        if (getUrl() != null) {
+            configuration();
+        }
     }
 
     @Override

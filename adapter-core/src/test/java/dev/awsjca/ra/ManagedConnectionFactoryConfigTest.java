@@ -33,6 +33,27 @@ class ManagedConnectionFactoryConfigTest {
         assertThrows(InvalidPropertyException.class, () -> mcf.setResourceAdapter(new AwsResourceAdapter()));
     }
 
+    /**
+     * Payara associates the adapter with a default pool made from ra.xml's values alone (no Url) on every
+     * deploy: refusing it there logged a SEVERE RAR6036 each time. The definition fails where it is used.
+     */
+    @Test
+    void aDefinitionWithoutUrlIsAssociatedAndRefusedWhenUsed() throws Exception {
+        AwsManagedConnectionFactory noUrl = new AwsManagedConnectionFactory();
+        AwsResourceAdapter ra = new AwsResourceAdapter();
+        ra.start(null);
+        try {
+            noUrl.setResourceAdapter(ra);
+            assertEquals(ra, noUrl.getResourceAdapter());
+            InvalidPropertyException e = assertThrows(InvalidPropertyException.class, noUrl::createConnectionFactory);
+            assertTrue(e.getMessage().contains("'Url'"), e.getMessage());
+            e = assertThrows(InvalidPropertyException.class, () -> noUrl.createManagedConnection(null, null));
+            assertTrue(e.getMessage().contains("'Url'"), e.getMessage());
+        } finally {
+            ra.stop();
+        }
+    }
+
     @Test
     void unknownPluginAndMissingUrlAreRefused() {
         AwsManagedConnectionFactory mcf = valid();

@@ -269,6 +269,32 @@ class ManagedConnectionTest {
         assertEquals(0, notYetStarted.openConnections());
     }
 
+    /**
+     * Payara's ping-connection-pool asks for a connection without request info: with the adapter running
+     * it must reach the database and check the configuration (it used to answer "ok" for a host where
+     * nothing listens, and for a bad value).
+     */
+    @Test
+    void aConnectionWithoutRequestInfoConnectsNowWhileTheAdapterRuns(TestDatabase db) throws Exception {
+        AwsManagedConnection pinged = (AwsManagedConnection) mcf.createManagedConnection(null, null);
+        opened.add(pinged);
+        assertTrue(pinged.logicalConnection() != null, "connected at once");
+
+        AwsManagedConnectionFactory nobodyListens = new AwsManagedConnectionFactory();
+        nobodyListens.setUrl("jdbc:aws-wrapper:postgresql://127.0.0.1:1/app?connectTimeout=2");
+        nobodyListens.setPlugins("");
+        nobodyListens.setUser(db.user());
+        nobodyListens.setPassword(db.password());
+        nobodyListens.setResourceAdapter(ra);
+        ResourceException e = assertThrows(ResourceException.class, () -> nobodyListens.createManagedConnection(null, null));
+        assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
+
+        mcf.setFailoverTimeoutMs(-5L); // as a container sets it; Payara goes on with the pool after RAR6036
+        e = assertThrows(jakarta.resource.spi.InvalidPropertyException.class, () -> mcf.createManagedConnection(null, null));
+        assertTrue(e.getMessage().contains("'FailoverTimeoutMs'"), e.getMessage());
+        assertFalse(e.getMessage().contains(db.password()), "no secret in the message");
+    }
+
     /** Branches prepared by pgjdbc's own XA resource and by ours are recovered and finished by the other. */
     @Test
     void branchesPreparedByPgjdbcAndByTheAdapterAreRecoveredByTheOther(TestDatabase db) throws Exception {
