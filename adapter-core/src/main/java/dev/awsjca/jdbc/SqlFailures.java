@@ -31,6 +31,19 @@ public final class SqlFailures {
         return false;
     }
 
+    /**
+     * The server refused the login: 28P01 (wrong password), 28000 (no such role, role may not log in, no
+     * pg_hba entry). Says nothing of the host's health.
+     */
+    public static boolean isAuthenticationFailure(SQLException e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** 25006: a write in a read-only transaction, which a demoted writer answers too. */
     public static boolean isReadOnlyViolation(SQLException e) {
         return "25006".equals(e.getSQLState());

@@ -203,7 +203,7 @@ final class HostMonitor {
 
     private void missed() {
         misses++;
-        health.probeFailed(settings.count());
+        health.probeFailed();
     }
 
     private void declareDead() {

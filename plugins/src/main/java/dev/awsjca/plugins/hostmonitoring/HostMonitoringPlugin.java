@@ -72,7 +72,7 @@ final class HostMonitoringPlugin implements ConnectionPlugin {
         HostMonitors monitors;
         try {
             monitors = cluster.service(settings.serviceName(), HostMonitors.class, () -> new HostMonitors(cluster, settings,
-                    h -> context.connect(h, settings.probeDriverProperties())));
+                    cluster.connector(settings.probeDriverProperties())));
         } catch (IllegalStateException closing) {
             return null;
         }

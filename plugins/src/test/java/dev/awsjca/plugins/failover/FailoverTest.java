@@ -116,12 +116,13 @@ class FailoverTest {
     }
 
     @Test
-    void readInFlightGetsFailoverSuccessAndTheConnectionWorksOnTheNewWriter() throws Exception {
+    void aSelectInFlightGets08007BecauseItMayHaveWrittenAndTheConnectionWorksOnTheNewWriter() throws Exception {
         try (Connection c = connectToWriter("")) {
             String oldWriter = host(c);
             Throwable t = failOverDuring(c, "SELECT pg_sleep(3)", cluster::failover);
-            assertInstanceOf(FailoverSuccessSQLException.class, t);
-            assertEquals("08S02", ((SQLException) t).getSQLState());
+            // its text says "read", but a SELECT may call a function that writes: only 08S02 when provably not
+            assertInstanceOf(TransactionStateUnknownSQLException.class, t);
+            assertEquals("08007", ((SQLException) t).getSQLState());
             assertNotEquals(oldWriter, host(c));
             assertTrue(onWriter(c));
             assertEquals(cluster.writer().host(), host(c));
@@ -212,8 +213,8 @@ class FailoverTest {
             cluster.failover();
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 1").close();
-            } catch (FailoverSuccessSQLException e) {
-                assertEquals("08S02", e.getSQLState()); // the idle session died under it: re-run
+            } catch (FailoverSuccessSQLException | TransactionStateUnknownSQLException e) {
+                // the idle session died under it: moved (08007 when the SELECT was already sent)
             }
             assertNotEquals(before, host(c));
             assertTrue(onWriter(c));
@@ -222,10 +223,14 @@ class FailoverTest {
 
     /** Writes a row in a transaction, applies the fault to the writer, commits, fails over; what commit threw. */
     Throwable commitDuringFailover(int id, java.util.function.Consumer<PgNode> fault) throws Exception {
+        return commitDuringFailover("INSERT INTO item VALUES (" + id + ", 'commit during failover')", fault);
+    }
+
+    Throwable commitDuringFailover(String sql, java.util.function.Consumer<PgNode> fault) throws Exception {
         try (Connection c = connectToWriter("")) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                s.execute("INSERT INTO item VALUES (" + id + ", 'commit during failover')");
+                s.execute(sql);
             }
             fault.accept(cluster.writer());
             Future<Throwable> commit = BACKGROUND.submit(() -> {
@@ -242,12 +247,85 @@ class FailoverTest {
         }
     }
 
+    /**
+     * Runs {@code sql} in a transaction whose COMMIT takes a second on the server (a deferred trigger), drops
+     * the writer's replies once pg_stat_activity shows the COMMIT running, fails over; what commit threw.
+     */
+    Throwable commitWithLostReply(String sql) throws Exception {
+        try (Connection d = db.connect(); Statement s = d.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS slow_commit (id serial)");
+            s.execute("CREATE OR REPLACE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql"
+                    + " AS 'BEGIN PERFORM pg_sleep(1); RETURN NULL; END'");
+            s.execute("DROP TRIGGER IF EXISTS slow_commit ON slow_commit");
+            s.execute("CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON slow_commit DEFERRABLE INITIALLY DEFERRED"
+                    + " FOR EACH ROW EXECUTE FUNCTION slow_commit()");
+        }
+        try (Connection c = connectToWriter("")) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+                s.execute("INSERT INTO slow_commit DEFAULT VALUES");
+            }
+            Future<Throwable> commit = BACKGROUND.submit(() -> {
+                try {
+                    c.commit();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            PgNode writer = cluster.writer();
+            awaitActivity(writer, "COMMIT", "active");
+            cluster.swallowReplies(writer);
+            awaitActivity(writer, "COMMIT", "idle"); // it committed on the server; its reply was dropped
+            cluster.failover();
+            return commit.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Waits until a session's last statement has this text and state on the node (instead of sleeping and
+     * hoping it does), asked past the node's fault proxy.
+     */
+    void awaitActivity(PgNode node, String query, String state) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        try (Connection d = DriverManager.getConnection("jdbc:postgresql://" + node.host() + ":" + node.serverPort() + "/"
+                + db.name(), db.user(), db.password()); java.sql.PreparedStatement ps = d.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = ? AND query = ? AND pid <> pg_backend_pid()")) {
+            ps.setString(1, state);
+            ps.setString(2, query);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "'" + query + "' never ran");
+                Thread.sleep(20);
+            }
+        }
+    }
+
     @Test
     void aCommitWhoseReplyIsLostIsNeverReportedRolledBack() throws Exception {
-        Throwable t = commitDuringFailover(10, cluster::swallowReplies);
+        Throwable t = commitWithLostReply("INSERT INTO item VALUES (10, 'commit during failover')");
         // the new writer's "committed" cannot be told from a reused transaction id: unknown, never "rolled back"
         assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
         assertEquals(1, count("id = 10"));
+    }
+
+    @Test
+    void aLostCommitOfATransactionThatWroteThroughASelectIsNeverReportedCommitted() throws Exception {
+        try (Connection d = db.connect(); Statement s = d.createStatement()) {
+            s.execute("CREATE OR REPLACE FUNCTION add_item(i int) RETURNS int LANGUAGE sql"
+                    + " AS 'INSERT INTO item VALUES (i, ''by a function'') RETURNING i'");
+        }
+        // the SQL text reads; the database knows the transaction wrote (it has a transaction id)
+        Throwable t = commitWithLostReply("SELECT add_item(12)");
+        assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
+        assertEquals("08007", ((SQLException) t).getSQLState());
+        assertEquals(1, count("id = 12"));
     }
 
     @Test
@@ -298,7 +376,7 @@ class FailoverTest {
             cluster.failover();
             try (Statement s = a.createStatement()) {
                 s.executeQuery("SELECT 1").close();
-            } catch (FailoverSuccessSQLException expected) {
+            } catch (FailoverSuccessSQLException | TransactionStateUnknownSQLException expected) {
                 // a finds out first
             }
             String writer = cluster.writer().host();
@@ -350,7 +428,7 @@ class FailoverTest {
             cluster.failover();
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 1").close();
-            } catch (FailoverSuccessSQLException expected) {
+            } catch (FailoverSuccessSQLException | TransactionStateUnknownSQLException expected) {
                 // moved
             }
             ObjectName name = ManagementFactory.getPlatformMBeanServer()

@@ -91,8 +91,9 @@ class SharedClusterMonitorTest {
 
     @Test
     void twoDataSourcesShareOneMonitorThatStopsWithTheLastConnection() throws Exception {
-        AwsWrapperDataSource orders = dataSource("");
-        AwsWrapperDataSource reports = dataSource("&ApplicationName=reports"); // other driver settings, same cluster
+        // no lingering after the last connection, so that the test can watch everything stop
+        AwsWrapperDataSource orders = dataSource("&monitorDisposalTimeMs=0");
+        AwsWrapperDataSource reports = dataSource("&monitorDisposalTimeMs=0&ApplicationName=reports"); // same cluster
         ClusterMonitor monitor;
         try (Connection a = orders.getConnection(); Connection b = reports.getConnection(); Connection c = orders.getConnection()) {
             monitor = a.unwrap(ConnectionWrapper.class).pipeline().cluster();
@@ -111,7 +112,7 @@ class SharedClusterMonitorTest {
             }, "the monitor's probe connection");
         }
         String key = monitor.key();
-        assertTrue(monitor.isClosed(), "the last connection closed the monitor");
+        await(monitor::isClosed, "the last connection's close to stop the monitor (in the background)");
         assertTrue(monitorsOfThisCluster().isEmpty());
         assertTrue(mbeansOfThisCluster().isEmpty());
         await(() -> !topologyThreadRuns(key), "the monitor's threads to end");
