@@ -145,11 +145,20 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
 
     /**
      * An open connection of the cluster offers its way of connecting (credentials, IAM, secrets) for the
-     * monitors' probes, until {@link #removeMember}. The newest member is used.
+     * monitors' probes, until {@link #removeMember}. The newest member is used. Returns true when the
+     * monitor had no member: it did not probe meanwhile (it lingered), and its topology may be stale.
      */
-    public void addMember(Object owner, MemberConnector memberConnector) {
-        members.removeIf(m -> m.owner() == owner);
-        members.addFirst(new Member(owner, memberConnector));
+    public boolean addMember(Object owner, MemberConnector memberConnector) {
+        boolean idle;
+        synchronized (members) {
+            members.removeIf(m -> m.owner() == owner);
+            idle = members.isEmpty();
+            members.addFirst(new Member(owner, memberConnector));
+        }
+        synchronized (lock) {
+            lock.notifyAll(); // a lingering monitor probes again at once
+        }
+        return idle && connector == null;
     }
 
     public void removeMember(Object owner) {

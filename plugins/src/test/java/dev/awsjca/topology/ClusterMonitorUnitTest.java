@@ -226,5 +226,6 @@ class ClusterMonitorUnitTest {
         lingering.removeMember(member);
         await(monitor::isClosed); // stopped in the background once the disposal time passed
         assertTrue(registry.monitors().isEmpty());
+        await(() -> fake.open().isEmpty()); // its connections closed, by the disposal thread
     }
 }

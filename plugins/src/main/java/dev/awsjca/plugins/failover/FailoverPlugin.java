@@ -121,19 +121,27 @@ final class FailoverPlugin implements ConnectionPlugin {
             m.addMember(this, through); // before it starts: its first probes go out at once
             return m;
         });
-        monitor.addMember(this, through);
+        boolean idle = monitor.addMember(this, through);
         context.joinCluster(monitor);
 
         Topology topology = monitor.topology();
-        if (topology.writer().isEmpty()) {
+        if (topology.writer().isEmpty() || idle) { // idle: it lingered without probing; what it knows may be old
             topology = monitor.refreshFrom(connection, first.host());
         }
         HostSpec here = locate(connection, first.host(), topology, dialect);
+        // the node's own word, not the topology's (which may be up to clusterTopologyRefreshMs old, or older
+        // after the monitor lingered): a stale topology must not send a connection to a demoted writer
+        boolean hereWrites = dialect.isWriter(connection);
+        if (hereWrites != (here.role() == HostRole.WRITER)) {
+            topology = monitor.refreshFrom(connection, first.host());
+            here = locate(connection, first.host(), topology, dialect).withRole(hereWrites ? HostRole.WRITER : HostRole.READER);
+        }
         HostSpec target = here;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         if (settings.mode() == FailoverMode.STRICT_WRITER && here.role() != HostRole.WRITER) {
             target = topology.writer().orElse(null);
             if (target == null) {
-                target = awaitWriter(null, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()));
+                target = awaitWriter(null, deadline);
             }
             if (target == null) {
                 throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
@@ -143,10 +151,36 @@ final class FailoverPlugin implements ConnectionPlugin {
         if (target.endpoint().equals(first.host().endpoint())) {
             return new HostConnection(connection, target);
         }
-        // a cluster endpoint, or a node that is not the writer: go to the instance endpoint itself
-        Connection moved = context.connect(target);
-        abort(connection);
-        return new HostConnection(moved, target);
+        // a cluster endpoint, or a node that is not the writer: go to the instance endpoint itself, checked
+        boolean strict = settings.mode() == FailoverMode.STRICT_WRITER;
+        SQLException lastFailure = null;
+        while (true) {
+            Connection moved = null;
+            try {
+                moved = context.connect(target);
+                if (!strict || dialect.isWriter(moved)) {
+                    abort(connection);
+                    return new HostConnection(moved, target);
+                }
+                abort(moved); // demoted since the monitor looked
+            } catch (SQLException e) {
+                abort(moved);
+                if (!strict || !SqlFailures.isConnectionFailure(e)) {
+                    throw e;
+                }
+                lastFailure = e;
+            }
+            monitor.reportDown(target); // the writer the monitor knew is not: look for the new one
+            HostSpec found = awaitWriter(target, deadline);
+            if (found == null) {
+                throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
+                        + settings.timeoutMs(), lastFailure);
+            }
+            target = found;
+            if (hereWrites && target.endpoint().equals(first.host().endpoint())) {
+                return new HostConnection(connection, target);
+            }
+        }
     }
 
     /**
@@ -161,6 +195,7 @@ final class FailoverPlugin implements ConnectionPlugin {
         if (known == null) {
             throw urlFailure;
         }
+        known.addMember(this, context::connect); // a lingering monitor searches through this connection's login
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         HostSpec failed = null;
         while (System.nanoTime() < deadline) {
@@ -356,8 +391,16 @@ final class FailoverPlugin implements ConnectionPlugin {
             return true;
         }
         // a writer demoted under us answers writes with 25006; the application's own read-only does too
-        return SqlFailures.isReadOnlyViolation(e) && settings.mode() == FailoverMode.STRICT_WRITER && !readOnly()
-                && !monitor.dialect().isWriter(context.currentConnection());
+        if (!SqlFailures.isReadOnlyViolation(e) || settings.mode() != FailoverMode.STRICT_WRITER || readOnly()) {
+            return false;
+        }
+        try {
+            return !monitor.dialect().isWriter(context.currentConnection());
+        } catch (SQLException aborted) {
+            // the failed write aborted the transaction (25P02): the node cannot be asked; the topology can
+            HostSpec writer = monitor.topology().writer().orElse(null);
+            return writer == null || !writer.endpoint().equals(context.currentHost().endpoint());
+        }
     }
 
     private SQLException staleObject(SQLException cause) {

@@ -48,7 +48,9 @@ final class HostMonitoringPlugin implements ConnectionPlugin {
         }
         w.begin();
         try {
-            return next.proceed(call);
+            T result = next.proceed(call);
+            w.answered();
+            return result;
         } catch (SQLException e) {
             throw w.explain(e);
         } finally {

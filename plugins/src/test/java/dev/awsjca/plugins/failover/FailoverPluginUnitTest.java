@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,9 +62,13 @@ class FailoverPluginUnitTest {
     }
 
     private ConnectionWrapper connect() throws SQLException {
+        return connect(new Properties());
+    }
+
+    private ConnectionWrapper connect(Properties info) throws SQLException {
         String url = "jdbc:aws-wrapper:postgresql://" + w + ":5432," + reader.host().endpoint() + "/db?plugins=failover"
                 + "&dialect=postgresql&failoverTimeoutMs=3000&clusterTopologyRefreshMs=60000";
-        return FakeDriverConnections.open(WrapperConfig.from(url, new Properties()), fake.driver(), clusters);
+        return FakeDriverConnections.open(WrapperConfig.from(url, info), fake.driver(), clusters);
     }
 
     /** The writer's node is lost for the application (its monitor connections too); the reader is promoted. */
@@ -225,4 +232,22 @@ class FailoverPluginUnitTest {
         }
     }
 
+
+    private static Properties login(String user) {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", "secret-of-" + user);
+        return p;
+    }
+
+    @Test
+    void connectionsOfAnotherUserGetAMonitorOfTheirOwn() throws Exception {
+        try (ConnectionWrapper alice = connect(login("alice")); ConnectionWrapper alice2 = connect(login("alice"));
+             ConnectionWrapper bob = connect(login("bob"))) {
+            assertSame(alice.pipeline().cluster(), alice2.pipeline().cluster());
+            // bob's login may fail while alice's works (a locked role, a rotated password): never one monitor
+            assertNotSame(alice.pipeline().cluster(), bob.pipeline().cluster());
+            assertFalse(alice.pipeline().cluster().key().contains("secret-of"), alice.pipeline().cluster().key());
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.awsjca.jdbc.ConnectionWrapper;
 import dev.awsjca.jdbc.FailoverFailedSQLException;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
 import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
+import dev.awsjca.plugins.InFlight;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
 import dev.awsjca.testkit.TestDatabase;
@@ -110,7 +111,7 @@ class FailoverTest {
                 return t;
             }
         });
-        Thread.sleep(400);
+        InFlight.await(cluster.writer(), db, sql); // it runs on the server: now the fault
         fault.run();
         return running.get(60, TimeUnit.SECONDS);
     }
@@ -152,7 +153,8 @@ class FailoverTest {
                     return t;
                 }
             });
-            Thread.sleep(500); // the insert commits on the writer (and its synchronous replica); its reply is dropped
+            // the insert committed on the writer (and its synchronous replica); its reply was dropped
+            InFlight.await(writer, db, "INSERT INTO item VALUES (7, 'reply lost')", "idle");
             cluster.failover();
             Throwable t = insert.get(60, TimeUnit.SECONDS);
             assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
@@ -275,35 +277,11 @@ class FailoverTest {
                 }
             });
             PgNode writer = cluster.writer();
-            awaitActivity(writer, "COMMIT", "active");
+            InFlight.await(writer, db, "COMMIT", "active");
             cluster.swallowReplies(writer);
-            awaitActivity(writer, "COMMIT", "idle"); // it committed on the server; its reply was dropped
+            InFlight.await(writer, db, "COMMIT", "idle"); // it committed on the server; its reply was dropped
             cluster.failover();
             return commit.get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    /**
-     * Waits until a session's last statement has this text and state on the node (instead of sleeping and
-     * hoping it does), asked past the node's fault proxy.
-     */
-    void awaitActivity(PgNode node, String query, String state) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        try (Connection d = DriverManager.getConnection("jdbc:postgresql://" + node.host() + ":" + node.serverPort() + "/"
-                + db.name(), db.user(), db.password()); java.sql.PreparedStatement ps = d.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE state = ? AND query = ? AND pid <> pg_backend_pid()")) {
-            ps.setString(1, state);
-            ps.setString(2, query);
-            while (true) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) > 0) {
-                        return;
-                    }
-                }
-                assertTrue(System.nanoTime() < deadline, "'" + query + "' never ran");
-                Thread.sleep(20);
-            }
         }
     }
 
@@ -431,8 +409,11 @@ class FailoverTest {
             } catch (FailoverSuccessSQLException | TransactionStateUnknownSQLException expected) {
                 // moved
             }
+            // this cluster's (monitors of other test classes' clusters may still linger in this JVM)
             ObjectName name = ManagementFactory.getPlatformMBeanServer()
-                    .queryNames(new ObjectName("dev.awsjca:type=Cluster,*"), null).iterator().next();
+                    .queryNames(new ObjectName("dev.awsjca:type=Cluster,*"), null).stream()
+                    .filter(n -> ObjectName.unquote(n.getKeyProperty("name")).contains("@" + cluster.instanceHostPattern() + "/"))
+                    .findFirst().orElseThrow();
             var server = ManagementFactory.getPlatformMBeanServer();
             assertEquals(cluster.writer().host() + ":" + cluster.writer().port(), server.getAttribute(name, "Writer"));
             assertTrue((Long) server.getAttribute(name, "FailoverCount") >= 1);

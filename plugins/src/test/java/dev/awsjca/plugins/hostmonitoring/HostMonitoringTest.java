@@ -4,6 +4,7 @@ import dev.awsjca.jdbc.ConnectionWrapper;
 import dev.awsjca.jdbc.FailoverFailedSQLException;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
 import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
+import dev.awsjca.plugins.InFlight;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
 import dev.awsjca.testkit.TestDatabase;
@@ -136,7 +137,7 @@ class HostMonitoringTest {
             PgNode writer = cluster.writer();
             HostHealth writerHealth = health(c, writer);
             Future<Throwable> query = runInBackground(c, "SELECT pg_sleep(30)");
-            Thread.sleep(300);
+            InFlight.await(cluster.writer(), db, "SELECT pg_sleep(30)"); // running on the server: now the fault
             long blackholed = System.nanoTime();
             cluster.blackhole(writer);
             long detectedMs = await(() -> writerHealth.state() == HostHealth.State.DOWN, 20_000);
@@ -161,7 +162,7 @@ class HostMonitoringTest {
     void withoutAPromotionTheStuckStatementIsAbortedAndTheApplicationToldNoWriterAnswered() throws Exception {
         try (Connection c = connect(cluster.writer(), "&failoverTimeoutMs=3000")) {
             Future<Throwable> query = runInBackground(c, "SELECT pg_sleep(30)");
-            Thread.sleep(300);
+            InFlight.await(cluster.writer(), db, "SELECT pg_sleep(30)"); // running on the server: now the fault
             long blackholed = System.nanoTime();
             cluster.blackhole(cluster.writer());
             Throwable t = query.get(60, TimeUnit.SECONDS);
