@@ -9,7 +9,7 @@
 #
 # It builds the rar and the demo application (mvn package -DskipTests of the modules they need), unpacks WildFly
 # under target/wildfly/ from the org.wildfly:wildfly-dist zip, starts the testkit cluster (writer + 2 replicas),
-# configures the adapter in the resource-adapters subsystem with jboss-cli (the README's commands), deploys the
+# configures the adapter in the resource-adapters subsystem with jboss-cli (docs/WILDFLY.md's commands), deploys the
 # rar and the application (wildfly-app), drives the workload with a progress line, runs `testkit failover`
 # (crash the writer, promote a replica), then prints the application's account and checks it against the rows
 # in the database with psql. WildFly and the cluster are stopped on exit, Ctrl-C and failure included; the
@@ -165,16 +165,26 @@ while :; do
   elapsed=$((now - start_ms))
   if [ -z "$crash_pid" ] && [ -z "$crash_done_ms" ] && [ "$elapsed" -ge $((before_crash * 1000)) ]; then
     [ -n "$tty_line" ] && printf '\n'
-    echo "  >>> crashing the writer $writer_id: testkit failover (crash it, promote the most advanced replica)"
-    "$root/scripts/testkit.sh" failover >"$run/failover.txt" 2>&1 &
+    # straight to the testkit's daemon (no JVM start): the crash follows within milliseconds
+    testkit_send failover >"$run/failover.txt" 2>&1 &
     crash_pid=$!
+    echo "  >>> $(date +%T.%3N) crashing the writer $writer_id now (testkit failover: crash it, promote the most advanced replica)"
   fi
   if [ -n "$crash_pid" ] && ! kill -0 "$crash_pid" 2>/dev/null; then
     wait "$crash_pid" || { [ -n "$tty_line" ] && printf '\n'; echo "testkit failover failed:" >&2; cat "$run/failover.txt" >&2; exit 1; }
     crash_pid=""; crash_done_ms=$now
-    crash_at="$(date -d "$(awk 'NR==1 { print $1 }' "$run/failover.txt")" +%s%3N)"
+    # "<start> failover node1 (N ms): node2 (instance 12) promoted; crash A ms, promoted B ms, first write C ms"
+    event="$(sed -n 1p "$run/failover.txt")"
+    failover_t0="$(date -d "${event%% *}" +%s%3N)"
+    step_ms() { local v; v="$(sed -n "s/.*$1 \([0-9]*\) ms.*/\1/p" <<<"$event")"; echo "${v:-0}"; }
+    crash_at=$((failover_t0 + $(step_ms crash)))
+    promoted_at=$((failover_t0 + $(step_ms promoted)))
+    writable_at=$((failover_t0 + $(step_ms 'first write')))
+    promoted="$(sed -n 's/.*: \(.*\) promoted;.*/\1/p' <<<"$event")"
     [ -n "$tty_line" ] && printf '\n'
-    echo "  >>> testkit: $(sed -n 1p "$run/failover.txt" | cut -d' ' -f2-)"
+    at() { date -d "@$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))" +%T.%3N; }
+    echo "  >>> $(at "$crash_at") the writer $writer_id crashed; $(at "$promoted_at") ${promoted:-a replica} promoted;" \
+         "$(at "$writable_at") the new writer takes writes ($((writable_at - crash_at)) ms after the crash)"
   fi
   if [ -n "$crash_done_ms" ] && [ $((now - crash_done_ms)) -ge $((after_crash * 1000)) ]; then
     break
@@ -195,6 +205,12 @@ curl -sf --max-time 40 -X POST "$WF_URL/app/demo/stop?crashAt=${crash_at:-0}&old
 sed 's/^/  /' "$run/report.txt"
 curl -sf --max-time 20 "$WF_URL/app/demo/committed" >"$run/committed.csv"
 curl -sf --max-time 20 "$WF_URL/app/demo/failures" >"$run/failures.txt" || true
+if curl -sf --max-time 60 -o "$run/timeline.png" \
+     "$WF_URL/app/demo/timeline.png?crashAt=${crash_at:-0}&promotedAt=${promoted_at:-0}&writableAt=${writable_at:-0}&oldWriter=$writer_id"; then
+  echo "  timeline picture (commits per 100 ms by node, the failover's steps, each failure): ${run#"$root"/}/timeline.png"
+else
+  echo "  (the application could not draw the timeline picture; see ${WF_BASE#"$root"/}/log/server.log)"
+fi
 [ -s "$run/failures.txt" ] && echo "  (stack traces of the first failures: ${run#"$root"/}/failures.txt)"
 
 # ---- the database's account, read with psql on the current writer, not through the adapter
@@ -237,4 +253,5 @@ grep -o 'crash -> first commit on.*' "$run/report.txt" | sed 's/^/  /' || echo "
 echo "  testkit: $(sed -n 1p "$run/failover.txt" 2>/dev/null | cut -d' ' -f2-)"
 grep -o 'commits whose outcome.*' "$run/report.txt" | sed 's/^/  /' || true
 echo "  database: $verdict"
+[ -s "$run/timeline.png" ] && echo "  timeline: $run/timeline.png"
 echo "Demo done in $((SECONDS - t0)) s."

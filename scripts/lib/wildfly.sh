@@ -4,7 +4,7 @@
 #   target/wildfly/wildfly-<version>/   the distribution, unpacked once from org.wildfly:wildfly-dist (Maven)
 #   target/wildfly/<name>/              one run's server base directory (configuration, deployments, log, data)
 # Functions: wf_init NAME OFFSET, wf_tools, wf_build BUILD, wf_unpack, wf_check_ports, wf_start, wf_wait_started,
-# wf_cli ARGS..., wf_stop, random_password, testkit_start ARGS..., testkit_stop, pg_writer.
+# wf_cli ARGS..., wf_stop, random_password, testkit_start ARGS..., testkit_send COMMAND, testkit_stop, pg_writer.
 
 WILDFLY_VERSION="$(sed -n 's:.*<wildfly.version>\(.*\)</wildfly.version>.*:\1:p' "$root/pom.xml" | head -1)"
 WF_DIR="$root/target/wildfly"
@@ -185,6 +185,28 @@ testkit_stop() {
   [ -n "${TESTKIT_STARTED:-}" ] || return 0
   TESTKIT_HOME="$WF_DIR/testkit-$WF_NAME" timeout 60 "$root/scripts/testkit.sh" stop >/dev/null 2>&1 || true
   TESTKIT_STARTED=""
+}
+
+# testkit_send COMMAND: what `scripts/testkit.sh COMMAND` does, but straight to the cluster's daemon over its control
+# socket from bash (no JVM to start first), so that the command runs within milliseconds of the call: the demo
+# prints "crashing the writer" when the crash happens. Prints the daemon's answer; fails on its ERROR.
+testkit_send() {
+  local state="$TESTKIT_HOME/state.properties" port token line
+  port="$(sed -n 's/^controlPort=//p' "$state")"
+  token="$(sed -n 's/^token=//p' "$state")"
+  [ -n "$port" ] && [ -n "$token" ] || { echo "testkit: no running cluster in $TESTKIT_HOME" >&2; return 1; }
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf '%s\n%s\n' "$token" "$*" >&3
+  while IFS= read -r line <&3; do
+    case "$line" in
+      OK) exec 3<&-; return 0 ;;
+      "ERROR "*) echo "testkit: ${line#ERROR }" >&2; exec 3<&-; return 1 ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done
+  exec 3<&-
+  echo "testkit: the daemon closed the connection without an answer" >&2
+  return 1
 }
 
 # pg_writer: "<instance id> <host>:<port>" of the current writer, from the testkit's status.

@@ -15,20 +15,28 @@ public final class Property<T> {
     private final String usedBy;
     private final String description;
     private final boolean secret;
+    private final String example;
 
     Property(String name, PropertyType<T> type, String defaultText, String usedBy, boolean secret, String description) {
-        this(name, type, defaultText, defaultText == null ? null : type.parse(defaultText), usedBy, secret, description);
+        this(name, type, defaultText, usedBy, secret, null, description);
+    }
+
+    Property(String name, PropertyType<T> type, String defaultText, String usedBy, boolean secret, String example,
+             String description) {
+        this(name, type, defaultText, defaultText == null ? null : type.parse(defaultText), usedBy, secret, example,
+                description);
     }
 
     /** With a default given as a value: for a type whose parse checks what only exists later (plugin codes). */
     Property(String name, PropertyType<T> type, String defaultText, T defaultValue, String usedBy, boolean secret,
-             String description) {
+             String example, String description) {
         this.name = name;
         this.type = type;
         this.defaultText = defaultText;
         this.defaultValue = defaultValue;
         this.usedBy = usedBy;
         this.secret = secret;
+        this.example = example;
         this.description = description;
     }
 
@@ -58,6 +66,11 @@ public final class Property<T> {
     /** {@code core} or the code of the plugin that reads it. */
     public String usedBy() {
         return usedBy;
+    }
+
+    /** A value as a user would write it, for the configuration reference; null when none was declared. */
+    public String example() {
+        return example;
     }
 
     public String description() {

@@ -20,11 +20,13 @@ public final class PropertyType<T> {
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
 
+    private final String kind;
     private final String expected;
     private final List<String> choices;
     private final Function<String, T> parser;
 
-    private PropertyType(String expected, List<String> choices, Function<String, T> parser) {
+    private PropertyType(String kind, String expected, List<String> choices, Function<String, T> parser) {
+        this.kind = kind;
         this.expected = expected;
         this.choices = List.copyOf(choices);
         this.parser = parser;
@@ -44,6 +46,11 @@ public final class PropertyType<T> {
         return value;
     }
 
+    /** The type's name in the configuration reference: "milliseconds", "boolean", "enum", ... */
+    public String kind() {
+        return kind;
+    }
+
     /** What is allowed, as a phrase: "a whole number of milliseconds, 1 or more". */
     public String expected() {
         return expected;
@@ -60,34 +67,41 @@ public final class PropertyType<T> {
 
     /** Text checked elsewhere (the URL's own parser), described as given. */
     public static PropertyType<String> text(String expected) {
-        return new PropertyType<>(expected, List.of(), s -> s);
+        return new PropertyType<>("string", expected, List.of(), s -> s);
+    }
+
+    /** A short label shown in metrics and JMX names: 1 to 100 printable characters, not blank. */
+    public static PropertyType<String> label() {
+        String expected = "a name of 1 to 100 printable characters";
+        return new PropertyType<>("string", expected, List.of(), s -> !s.isEmpty() && s.length() <= 100
+                && s.codePoints().noneMatch(Character::isISOControl) ? s : null);
     }
 
     /** {@code true} or {@code false}, nothing else (no "yes", no "1"): a typo must not read as false. */
     public static PropertyType<Boolean> bool() {
-        return new PropertyType<>("true or false", List.of("true", "false"),
+        return new PropertyType<>("boolean", "true or false", List.of("true", "false"),
                 s -> s.equals("true") ? Boolean.TRUE : s.equals("false") ? Boolean.FALSE : null);
     }
 
     public static PropertyType<Long> millis(long min) {
-        return wholeNumber("a whole number of milliseconds, " + min + " or more", min, Long.MAX_VALUE);
+        return wholeNumber("milliseconds", "a whole number of milliseconds, " + min + " or more", min, Long.MAX_VALUE);
     }
 
     public static PropertyType<Long> seconds(long min, long max) {
-        return wholeNumber("a whole number of seconds from " + min + " to " + max, min, max);
+        return wholeNumber("seconds", "a whole number of seconds from " + min + " to " + max, min, max);
     }
 
     public static PropertyType<Integer> count(int min, int max) {
-        PropertyType<Long> n = wholeNumber("a whole number from " + min + " to " + max, min, max);
-        return new PropertyType<>(n.expected, List.of(), s -> n.parser.apply(s).intValue());
+        PropertyType<Long> n = wholeNumber("integer", "a whole number from " + min + " to " + max, min, max);
+        return new PropertyType<>(n.kind, n.expected, List.of(), s -> n.parser.apply(s).intValue());
     }
 
     public static PropertyType<Integer> port() {
         return count(1, 65535);
     }
 
-    private static PropertyType<Long> wholeNumber(String expected, long min, long max) {
-        return new PropertyType<>(expected, List.of(), s -> {
+    private static PropertyType<Long> wholeNumber(String kind, String expected, long min, long max) {
+        return new PropertyType<>(kind, expected, List.of(), s -> {
             long n;
             try {
                 n = Long.parseLong(s);
@@ -105,7 +119,7 @@ public final class PropertyType<T> {
     public static PropertyType<String> oneOf(String... values) {
         List<String> allowed = Arrays.asList(values);
         String expected = "one of " + String.join(", ", allowed);
-        return new PropertyType<>(expected, allowed, s -> {
+        return new PropertyType<>("enum", expected, allowed, s -> {
             if (!allowed.contains(s)) {
                 throw new IllegalArgumentException(expected);
             }
@@ -116,13 +130,13 @@ public final class PropertyType<T> {
     /** An AWS region name such as {@code us-east-1}. */
     public static PropertyType<String> region() {
         String expected = "an AWS region name such as us-east-1";
-        return new PropertyType<>(expected, List.of(), s -> REGION.matcher(s).matches() ? s : null);
+        return new PropertyType<>("AWS region", expected, List.of(), s -> REGION.matcher(s).matches() ? s : null);
     }
 
     /** An http or https URL with a host, e.g. a VPC endpoint or a local test endpoint. */
     public static PropertyType<URI> httpEndpoint() {
         String expected = "an http:// or https:// URL with a host, e.g. https://secretsmanager.us-east-1.amazonaws.com";
-        return new PropertyType<>(expected, List.of(), s -> {
+        return new PropertyType<>("URL", expected, List.of(), s -> {
             try {
                 URI uri = new URI(s);
                 String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -138,12 +152,12 @@ public final class PropertyType<T> {
      * {@code ?.cluster-xyz.us-east-1.rds.amazonaws.com}, {@code 127.0.0.?:5432}.
      */
     public static PropertyType<HostPattern> hostPattern() {
-        return new PropertyType<>(HostPattern.EXPECTED, List.of(), HostPattern::parse);
+        return new PropertyType<>("host pattern", HostPattern.EXPECTED, List.of(), HostPattern::parse);
     }
 
     /** Comma-separated plugin codes, each known to the registry given, none twice. Empty: no plugins. */
     public static PropertyType<List<String>> pluginCodes(Predicate<String> known, Supplier<? extends Collection<String>> allCodes) {
-        return new PropertyType<>("comma-separated plugin codes", List.of(), s -> {
+        return new PropertyType<>("list", "comma-separated plugin codes", List.of(), s -> {
             List<String> codes = new ArrayList<>();
             if (s.isEmpty() || s.equals("none")) {
                 return codes; // "none" for servers that refuse an empty value (WildFly's config-property)

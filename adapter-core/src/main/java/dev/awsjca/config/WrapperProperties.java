@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Every property of the adapter, declared once. The driver, the DataSource, the resource adapter's
- * config-properties, the README table and ra.xml all read this list (tests check that they agree).
+ * config-properties, the configuration reference (docs/CONFIGURATION.md) and ra.xml all read this list (tests check that they agree).
  * Properties not declared here pass through to pgjdbc.
  */
 public final class WrapperProperties {
@@ -19,38 +19,38 @@ public final class WrapperProperties {
     private static final List<Property<?>> ALL_PROPERTIES = new ArrayList<>();
 
     // ---- core
-    public static final Property<String> URL = declare("url", PropertyType.text("a JDBC URL, see URLs"), null, "core", false,
+    public static final Property<String> URL = declare("url", PropertyType.text("a JDBC URL, see URLs"), null, "core", false, "jdbc:aws-wrapper:postgresql://db.cluster-xyz.us-east-1.rds.amazonaws.com:5432/app",
             "The JDBC URL: jdbc:aws-wrapper:postgresql://host[:port][,host2[:port]...]/database?prop=value&... "
                     + "(jdbc:postgresql:// is accepted too). Set on a DataSource or the resource adapter.");
-    public static final Property<String> USER = declare("user", PropertyType.text("a user name"), null, "core", false,
+    public static final Property<String> USER = declare("user", PropertyType.text("a user name"), null, "core", false, "app",
             "The database user. Absent when the iam or secretsManager plugin supplies it.");
-    public static final Property<String> PASSWORD = declare("password", PropertyType.text("any text"), null, "core", true,
+    public static final Property<String> PASSWORD = declare("password", PropertyType.text("any text"), null, "core", true, "${env.DB_PASSWORD}",
             "The database password. Never logged or shown.");
     /** The plugins of a connection that does not name any: what the product is for, failover with fast detection. */
     public static final List<String> DEFAULT_PLUGINS = List.of("failover", "hostMonitoring");
     public static final Property<List<String>> PLUGINS = register(new Property<>("plugins",
             PropertyType.pluginCodes(code -> PluginRegistry.installed().factory(code) != null,
                     () -> PluginRegistry.installed().codes()),
-            String.join(",", DEFAULT_PLUGINS), DEFAULT_PLUGINS, "core", false,
+            String.join(",", DEFAULT_PLUGINS), DEFAULT_PLUGINS, "core", false, "failover,hostMonitoring,iam",
             "Comma-separated plugin codes, run in the given order. Empty or none: no plugins (a thin pgjdbc wrapper)."));
     public static final Property<String> DIALECT = declare("dialect",
-            PropertyType.oneOf("aurora-postgresql", "rds-multi-az-postgresql", "postgresql"), null, "core", false,
+            PropertyType.oneOf("aurora-postgresql", "rds-multi-az-postgresql", "postgresql"), null, "failover", false, "aurora-postgresql",
             "How the topology is read. Detected from the database when absent.");
 
     // ---- failover and topology
     public static final Property<Long> FAILOVER_TIMEOUT_MS = declare("failoverTimeoutMs", PropertyType.millis(1),
-            "60000", "failover", false, "How long a failover may look for a new writer before it gives up (08001).");
+            "60000", "failover", false, "30000", "How long a failover may look for a new writer before it gives up (08001).");
     public static final Property<String> FAILOVER_MODE = declare("failoverMode",
-            PropertyType.oneOf("strict-writer", "reader-or-writer", "strict-reader"), null, "failover", false,
+            PropertyType.oneOf("strict-writer", "reader-or-writer", "strict-reader"), null, "failover", false, "reader-or-writer",
             "Where a failover may land. Default: strict-writer, or reader-or-writer for a reader endpoint.");
     public static final Property<Long> CLUSTER_TOPOLOGY_REFRESH_MS = declare("clusterTopologyRefreshMs",
-            PropertyType.millis(1), "30000", "failover", false,
+            PropertyType.millis(1), "30000", "failover", false, "10000",
             "How often the topology is read while the cluster is healthy (it is polled fast during a failover).");
     public static final Property<Long> MONITOR_DISPOSAL_TIME_MS = declare("monitorDisposalTimeMs",
-            PropertyType.millis(0), "60000", "failover", false,
+            PropertyType.millis(0), "60000", "failover", false, "0",
             "How long a cluster's monitors (topology, host monitoring) keep running after its last connection closed, so that the next connection finds them warm; then they stop in the background. 0: they stop at once, still in the background (a close never waits for them).");
     public static final Property<HostPattern> CLUSTER_INSTANCE_HOST_PATTERN = declare("clusterInstanceHostPattern",
-            PropertyType.hostPattern(), null, "failover", false,
+            PropertyType.hostPattern(), null, "failover", false, "?.cluster-xyz.us-east-1.rds.amazonaws.com",
             "Instance endpoint from an instance id: '?' is the id, optional :port (else the URL's port),"
                     + " e.g. ?.cluster-xyz.us-east-1.rds.amazonaws.com.");
 
@@ -60,58 +60,71 @@ public final class WrapperProperties {
     // is SELECT 1 on a connection kept open, so a busy or slow host that answers within 2 s never trips it,
     // and statements are never timed: a long query is not a failure.
     public static final Property<Long> FAILURE_DETECTION_TIME_MS = declare("failureDetectionTimeMs",
-            PropertyType.millis(0), "0", "hostMonitoring", false,
+            PropertyType.millis(0), "0", "hostMonitoring", false, "1000",
             "How long a statement must have been running before its host is probed. 0: the host is probed while any"
                     + " statement runs on it (the probes are shared per host, so this costs nothing per statement);"
                     + " more only spares the database probes during short statements and delays detection by as much.");
     public static final Property<Long> FAILURE_DETECTION_INTERVAL_MS = declare("failureDetectionIntervalMs",
-            PropertyType.millis(100), "500", "hostMonitoring", false,
+            PropertyType.millis(100), "500", "hostMonitoring", false, "250",
             "Time between two probes of a watched host, and how long each probe has to answer before it counts as"
                     + " failed (a probe still waiting counts once per interval).");
     public static final Property<Integer> FAILURE_DETECTION_COUNT = declare("failureDetectionCount",
-            PropertyType.count(1, 1000), "4", "hostMonitoring", false,
+            PropertyType.count(1, 1000), "4", "hostMonitoring", false, "8",
             "Failed probes in a row after which a host is declared dead and the statements stuck on it are aborted:"
                     + " a host is dead after count x interval of silence (2 s by default), so that detection"
                     + " takes about 2-2.5 s while a host answering within 2 s is never declared dead.");
 
     // ---- IAM
-    public static final Property<String> IAM_REGION = declare("iamRegion", PropertyType.region(), null, "iam", false,
+    public static final Property<String> IAM_REGION = declare("iamRegion", PropertyType.region(), null, "iam", false, "us-east-1",
             "Region the token is signed for. Default: the region in the host name, else the AWS SDK's region chain.");
-    public static final Property<String> IAM_HOST = declare("iamHost", PropertyType.text("a host name"), null, "iam", false,
+    public static final Property<String> IAM_HOST = declare("iamHost", PropertyType.text("a host name"), null, "iam", false, "db.cluster-xyz.us-east-1.rds.amazonaws.com",
             "Host name to sign instead of the host connected to.");
-    public static final Property<Integer> IAM_PORT = declare("iamPort", PropertyType.port(), null, "iam", false,
+    public static final Property<Integer> IAM_PORT = declare("iamPort", PropertyType.port(), null, "iam", false, "5432",
             "Port to sign instead of the port connected to.");
     public static final Property<Long> IAM_TOKEN_LIFETIME_S = declare("iamTokenLifetimeS", PropertyType.seconds(1, 900),
-            "900", "iam", false, "How long a token is used (RDS accepts a token for 15 minutes).");
+            "900", "iam", false, "600", "How long a token is used (RDS accepts a token for 15 minutes).");
 
     public static final Property<Boolean> IAM_ALLOW_PLAINTEXT = declare("iamAllowPlaintext", PropertyType.bool(), "false",
-            "iam", false, "Allow IAM tokens over a connection without TLS (sslmode=disable or allow). For local tests only:"
+            "iam", false, "true", "Allow IAM tokens over a connection without TLS (sslmode=disable or allow). For local tests only:"
                     + " RDS refuses IAM logins without TLS, and a token in clear text is a password in clear text.");
 
     // ---- AWS credentials (iam, secretsManager)
     public static final Property<String> AWS_PROFILE = declare("awsProfile", PropertyType.text("a profile name"), null,
-            "iam, secretsManager", false, "Profile of the AWS credentials and config files to use instead of the"
+            "iam, secretsManager", false, "prod", "Profile of the AWS credentials and config files to use instead of the"
                     + " AWS SDK's default credentials chain (environment, system properties, web identity, profile, container, instance role).");
 
     // ---- Secrets Manager
     public static final Property<String> SECRET_ID = declare("secretId", PropertyType.text("a secret name or ARN"), null, "secretsManager",
-            false, "Name or ARN of the secret holding username and password.");
-    public static final Property<String> REGION = declare("region", PropertyType.region(), null, "secretsManager", false,
+            false, "prod/app/db", "Name or ARN of the secret holding username and password.");
+    public static final Property<String> REGION = declare("region", PropertyType.region(), null, "secretsManager", false, "us-east-1",
             "Region of the secret. Default: the region in the ARN, else the AWS SDK's region chain.");
     public static final Property<URI> SECRETS_MANAGER_ENDPOINT = declare("secretsManagerEndpoint",
-            PropertyType.httpEndpoint(), null, "secretsManager", false,
+            PropertyType.httpEndpoint(), null, "secretsManager", false, "https://vpce-0abc-xyz.secretsmanager.us-east-1.vpce.amazonaws.com",
             "Secrets Manager endpoint to call instead of the region's (VPC endpoints, local tests).");
     public static final Property<Long> SECRETS_CACHE_TTL_S = declare("secretsCacheTtlS",
-            PropertyType.seconds(0, 86400), "3600", "secretsManager", false,
+            PropertyType.seconds(0, 86400), "3600", "secretsManager", false, "600",
             "How long fetched credentials are used before the secret is read again.");
 
     // ---- read/write splitting
     public static final Property<String> READER_HOST_SELECTOR_STRATEGY = declare("readerHostSelectorStrategy",
             PropertyType.oneOf("random", "roundRobin", "leastConnections", "fastestResponse"), "random",
-            "readWriteSplitting", false, "How a reader is chosen for read-only work.");
+            "readWriteSplitting", false, "roundRobin", "How a reader is chosen for read-only work.");
     public static final Property<String> READ_WRITE_SPLITTING_MODE = declare("readWriteSplittingMode",
-            PropertyType.oneOf("readOnlyFlag", "sql"), "readOnlyFlag", "readWriteSplitting", false,
+            PropertyType.oneOf("readOnlyFlag", "sql"), "readOnlyFlag", "readWriteSplitting", false, "sql",
             "What sends work to a reader: Connection.setReadOnly(true), or the SQL of each statement.");
+
+    // ---- metrics (docs/METRICS.md)
+    public static final Property<String> TELEMETRY = declare("telemetry", PropertyType.oneOf("jmx", "otel", "emf"), "jmx",
+            "core", false, "Where the metrics go besides JMX (always on): jmx for JMX only; otel for the OpenTelemetry"
+                    + " API (the SDK the application or server registered; needs opentelemetry-api on the class path);"
+                    + " emf for CloudWatch Embedded Metric Format lines on logger dev.awsjca.metrics.emf.");
+    public static final Property<Long> TELEMETRY_INTERVAL_S = declare("telemetryIntervalS", PropertyType.seconds(1, 3600),
+            "60", "core", false, "How often the emf lines are written (one set per interval). The first definition"
+                    + " of the adapter (of the JVM for the driver) that enables emf sets it.");
+    public static final Property<String> DEFINITION_NAME = declare("definitionName", PropertyType.label(), null,
+            "core", false, "The connection definition's name in metrics (JMX name, OpenTelemetry pool name, EMF"
+                    + " dimension). Default: the URL's first host:port and database. Connections with the same"
+                    + " name count together.");
 
     private static final Map<String, Property<?>> BY_NAME;
 
@@ -129,6 +142,12 @@ public final class WrapperProperties {
     private static <T> Property<T> declare(String name, PropertyType<T> type, String defaultText, String usedBy,
                                            boolean secret, String description) {
         return register(new Property<>(name, type, defaultText, usedBy, secret, description));
+    }
+
+    /** With an example value for the configuration reference (docs/CONFIGURATION.md). */
+    private static <T> Property<T> declare(String name, PropertyType<T> type, String defaultText, String usedBy,
+                                           boolean secret, String example, String description) {
+        return register(new Property<>(name, type, defaultText, usedBy, secret, example, description));
     }
 
     private static <T> Property<T> register(Property<T> p) {

@@ -209,6 +209,18 @@ public class AwsWrapperDataSource extends AdapterDataSource implements Serializa
         set(WrapperProperties.READ_WRITE_SPLITTING_MODE, mode);
     }
 
+    public void setTelemetry(String telemetry) {
+        set(WrapperProperties.TELEMETRY, telemetry);
+    }
+
+    public void setTelemetryIntervalS(long seconds) {
+        set(WrapperProperties.TELEMETRY_INTERVAL_S, seconds);
+    }
+
+    public void setDefinitionName(String name) {
+        set(WrapperProperties.DEFINITION_NAME, name);
+    }
+
     // javax.sql.DataSource
 
     /** Passed to pgjdbc as its {@code loginTimeout}. */

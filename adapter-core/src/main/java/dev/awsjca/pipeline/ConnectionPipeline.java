@@ -1,6 +1,8 @@
 package dev.awsjca.pipeline;
 
+import dev.awsjca.config.ConfigurationException;
 import dev.awsjca.config.WrapperProperties;
+import dev.awsjca.metrics.DefinitionMetrics;
 
 import dev.awsjca.config.WrapperConfig;
 import dev.awsjca.topology.ClusterMonitor;
@@ -11,6 +13,7 @@ import dev.awsjca.topology.Topology;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +43,7 @@ public final class ConnectionPipeline implements PluginContext {
     private volatile HostSpec host;
 
     private final ClusterRegistry clusters;
+    private final DefinitionMetrics metrics;
     private final Consumer<Topology> topologyListener = this::topologyChanged;
     private ClusterMonitor cluster; // guarded by this
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
@@ -49,6 +53,7 @@ public final class ConnectionPipeline implements PluginContext {
         this.config = config;
         this.clusters = clusters;
         this.codes = config.pluginCodes();
+        this.metrics = clusters.metrics().definition(config);
     }
 
     /**
@@ -57,7 +62,13 @@ public final class ConnectionPipeline implements PluginContext {
      */
     public static ConnectionPipeline open(WrapperConfig config, PhysicalConnector driver, PluginRegistry registry,
                                           ClusterRegistry clusters) throws SQLException {
-        ConnectionPipeline pipeline = new ConnectionPipeline(config, clusters);
+        long start = System.nanoTime();
+        ConnectionPipeline pipeline;
+        try {
+            pipeline = new ConnectionPipeline(config, clusters);
+        } catch (ConfigurationException e) {
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
+        }
         try {
             for (String code : pipeline.codes) {
                 ConnectionPluginFactory factory = registry.factory(code);
@@ -82,6 +93,7 @@ public final class ConnectionPipeline implements PluginContext {
             HostConnection first = chain.connect(request);
             pipeline.connection = first.connection();
             pipeline.host = first.host();
+            pipeline.metrics.connectionOpened(first.host(), System.nanoTime() - start);
             return pipeline;
         } catch (SQLException | RuntimeException | Error e) {
             pipeline.release();
@@ -146,6 +158,11 @@ public final class ConnectionPipeline implements PluginContext {
     }
 
     @Override
+    public DefinitionMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
     public ClusterRegistry clusters() {
         return clusters;
     }
@@ -157,6 +174,7 @@ public final class ConnectionPipeline implements PluginContext {
         }
         cluster = monitor;
         monitor.addListener(topologyListener);
+        metrics.joinedCluster(monitor.key());
     }
 
     @Override
@@ -166,6 +184,7 @@ public final class ConnectionPipeline implements PluginContext {
 
     @Override
     public void switchConnection(Connection newConnection, HostSpec newHost) {
+        metrics.connectionMoved(this.host, newHost);
         this.connection = newConnection;
         this.host = newHost;
         for (ConnectionPlugin plugin : plugins) {
@@ -185,6 +204,7 @@ public final class ConnectionPipeline implements PluginContext {
         if (released.getAndSet(true)) {
             return;
         }
+        metrics.connectionClosed(host); // null, and not counted, when the first connection was never made
         for (ConnectionPlugin plugin : plugins) {
             releaseQuietly(plugin);
         }

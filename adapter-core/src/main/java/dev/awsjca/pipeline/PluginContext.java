@@ -1,6 +1,7 @@
 package dev.awsjca.pipeline;
 
 import dev.awsjca.config.WrapperConfig;
+import dev.awsjca.metrics.DefinitionMetrics;
 import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.ClusterRegistry;
 import dev.awsjca.topology.HostSpec;
@@ -28,6 +29,12 @@ public interface PluginContext {
 
     /** As {@link #connect(HostSpec)}, with some driver properties changed (short timeouts for probes). */
     Connection connect(HostSpec host, Map<String, String> driverProperties) throws SQLException;
+
+    /**
+     * The metrics of this connection's definition: plugins record failovers, credential fetches and routing
+     * here (docs/METRICS.md). Never given credentials or SQL.
+     */
+    DefinitionMetrics metrics();
 
     /** The registry of clusters this connection belongs to: monitors shared with its other connections. */
     ClusterRegistry clusters();

@@ -452,6 +452,30 @@ public class AwsManagedConnectionFactory
         return get(WrapperProperties.READ_WRITE_SPLITTING_MODE);
     }
 
+    public void setTelemetry(String telemetry) {
+        set(WrapperProperties.TELEMETRY, telemetry);
+    }
+
+    public String getTelemetry() {
+        return get(WrapperProperties.TELEMETRY);
+    }
+
+    public void setTelemetryIntervalS(Long seconds) {
+        set(WrapperProperties.TELEMETRY_INTERVAL_S, seconds);
+    }
+
+    public Long getTelemetryIntervalS() {
+        return getLong(WrapperProperties.TELEMETRY_INTERVAL_S);
+    }
+
+    public void setDefinitionName(String name) {
+        set(WrapperProperties.DEFINITION_NAME, name);
+    }
+
+    public String getDefinitionName() {
+        return get(WrapperProperties.DEFINITION_NAME);
+    }
+
     // ---- identity: the configuration
 
     private synchronized SortedMap<String, String> snapshot() {

@@ -1,14 +1,12 @@
 package dev.awsjca.topology;
 
-import javax.management.InstanceAlreadyExistsException;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
+import dev.awsjca.metrics.ClusterMetrics;
+
 import java.lang.System.Logger.Level;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,7 @@ import dev.awsjca.jdbc.SqlFailures;
  * (the newest that joined, see {@link #addMember}), so a password rotated or a connection closed is never
  * held here. A probe that fails to log in (wrong password, locked role) says nothing of the host's health.
  */
-public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean {
+public final class ClusterMonitor implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ClusterMonitor.class.getName());
     static final long SEARCH_POLL_MS = 50;
@@ -67,13 +65,11 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
     private final Map<String, HostSpec> everSeen = new ConcurrentHashMap<>();
     private final ExecutorService probeThreads;
     private final Thread loop;
-    private final AtomicLong failovers = new AtomicLong();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Topology topology = new Topology(List.of());
-    private volatile long lastFailoverMs = -1;
-    private volatile String lastFailoverOutcome = "";
     private volatile boolean closed;
-    private ObjectName jmxName;
+    // what the monitor sees goes to its registry's metrics (JMX and the configured outputs)
+    private volatile ClusterMetrics metrics;
     // guarded by lock
     private boolean searching;
     private long writerEpoch;
@@ -135,8 +131,21 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
     }
 
     void start() {
-        registerMBean();
         loop.start();
+    }
+
+    /** Where this monitor records what it sees; set by its registry before it starts. */
+    public void recordTo(ClusterMetrics clusterMetrics) {
+        this.metrics = clusterMetrics;
+    }
+
+    private ClusterMetrics metrics() {
+        ClusterMetrics m = metrics;
+        if (m == null) {
+            m = ClusterMetrics.detached(key);
+            metrics = m;
+        }
+        return m;
     }
 
     public String key() {
@@ -196,7 +205,12 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
 
     /** The health record of a host (made on first use). */
     public HostHealth health(HostSpec host) {
-        return health.computeIfAbsent(host.endpoint(), k -> new HostHealth());
+        return health.computeIfAbsent(host.endpoint(), k -> new HostHealth(nanos -> metrics().hostDown(host, nanos)));
+    }
+
+    /** Every host's health record, by endpoint (a live, read-only view). */
+    public Map<String, HostHealth> hostHealth() {
+        return Collections.unmodifiableMap(health);
     }
 
     /**
@@ -299,16 +313,11 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
         }
     }
 
-    public void recordFailover(long durationMs, boolean success) {
-        failovers.incrementAndGet();
-        lastFailoverMs = durationMs;
-        lastFailoverOutcome = success ? "success" : "failed";
-    }
-
     private void startSearchLocked(String why) {
         if (!searching) {
             searching = true;
             searchGeneration = generations.get();
+            metrics().writerSearchStarted();
             LOG.log(Level.INFO, "cluster {0}: looking for the writer ({1})", key, why);
             lock.notifyAll();
         }
@@ -412,11 +421,13 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
                 namedByReplicas.clear(); // the writer's topology has them now
                 writerEpoch++;
                 settleUntil = System.nanoTime() + SETTLE_NANOS;
+                metrics().writerFound();
                 LOG.log(Level.INFO, "cluster {0}: writer is {1}", key, next.writer().map(HostSpec::endpoint).orElse("?"));
             }
             lock.notifyAll();
         }
         if (!sameTopology(previous, next)) {
+            metrics().topologyChanged(previous, next);
             for (Consumer<Topology> listener : listeners) {
                 try {
                     listener.accept(next);
@@ -456,12 +467,12 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
             long generation = generations.incrementAndGet();
             boolean loggingIn = false;
             try {
-                long start = System.nanoTime();
                 if (connection == null) {
                     loggingIn = true;
                     connection = connector(probeProperties).connect(host);
                     loggingIn = false;
                 }
+                long start = System.nanoTime(); // the round trip of the query, not of a login
                 boolean writer = dialect.isWriter(connection);
                 health(host).probeSucceeded(System.nanoTime() - start);
                 lastFailure = null;
@@ -572,89 +583,40 @@ public final class ClusterMonitor implements AutoCloseable, ClusterMonitorMBean 
                 closeQuietly(service);
             }
         }
-        unregisterMBean();
     }
 
     public boolean isClosed() {
         return closed;
     }
 
-    private void registerMBean() {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName("dev.awsjca:type=Cluster,name=" + ObjectName.quote(key));
-            try {
-                server.registerMBean(this, name);
-            } catch (InstanceAlreadyExistsException e) {
-                // another registry (another deployment) watches the same cluster: keep its MBean
-                return;
-            }
-            jmxName = name;
-        } catch (JMException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "no JMX MBean for cluster " + key, e);
-        }
-    }
+    // views (the cluster's MBean in dev.awsjca.metrics, tests)
 
-    private void unregisterMBean() {
-        if (jmxName != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(jmxName);
-            } catch (JMException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "could not unregister " + jmxName, e);
-            }
-        }
-    }
-
-    // JMX
-
-    @Override
     public String getClusterKey() {
         return key;
     }
 
-    @Override
     public String getDialect() {
         return dialect.code();
     }
 
-    @Override
     public String getWriter() {
         return topology.writer().map(HostSpec::endpoint).orElse("");
     }
 
-    @Override
     public String[] getTopology() {
         return topology.hosts().stream().map(HostSpec::toString).toArray(String[]::new);
     }
 
-    @Override
     public boolean isSearchingForWriter() {
         synchronized (lock) {
             return searching;
         }
     }
 
-    @Override
-    public long getFailoverCount() {
-        return failovers.get();
-    }
-
-    @Override
-    public long getLastFailoverDurationMs() {
-        return lastFailoverMs;
-    }
-
-    @Override
-    public String getLastFailoverOutcome() {
-        return lastFailoverOutcome;
-    }
-
-    @Override
     public String[] getHostHealth() {
         return health.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).sorted().toArray(String[]::new);
     }
 
-    @Override
     public int getConnections() {
         return connections.get();
     }

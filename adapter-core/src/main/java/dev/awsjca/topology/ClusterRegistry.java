@@ -1,5 +1,7 @@
 package dev.awsjca.topology;
 
+import dev.awsjca.metrics.MetricsRegistry;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +24,7 @@ public final class ClusterRegistry implements AutoCloseable {
     private static final ClusterRegistry SHARED = new ClusterRegistry();
 
     private final Map<String, Entry> clusters = new HashMap<>();
+    private final MetricsRegistry metrics = new MetricsRegistry();
     private boolean closed;
     private ScheduledThreadPoolExecutor disposer; // made on first use, guarded by this
 
@@ -49,6 +52,7 @@ public final class ClusterRegistry implements AutoCloseable {
         if (e == null) {
             e = new Entry(factory.get());
             clusters.put(key, e);
+            metrics.attach(e.monitor);
             e.monitor.start();
         }
         e.users++;
@@ -81,6 +85,7 @@ public final class ClusterRegistry implements AutoCloseable {
             clusters.remove(e.monitor.key());
         }
         e.monitor.close();
+        metrics.detach(e.monitor);
     }
 
     private ScheduledThreadPoolExecutor disposer() {
@@ -122,6 +127,17 @@ public final class ClusterRegistry implements AutoCloseable {
         if (d != null) {
             d.shutdownNow();
         }
-        all.forEach(ClusterMonitor::close);
+        for (ClusterMonitor m : all) {
+            m.close();
+            metrics.detach(m);
+        }
+        if (this != SHARED) {
+            metrics.close();
+        }
+    }
+
+    /** The metrics of this registry's connections and clusters (JMX and the configured outputs). */
+    public MetricsRegistry metrics() {
+        return metrics;
     }
 }

@@ -1,5 +1,7 @@
 package dev.awsjca.topology;
 
+import java.util.function.LongConsumer;
+
 /**
  * What the adapter knows of one host's health, from probes and from the connections using it. Read by
  * JMX, reader selection and connection validation; written by the host monitors, the cluster monitor and
@@ -23,6 +25,17 @@ public final class HostHealth {
     private volatile long averageLatencyNanos = -1;
     private volatile long failedProbes;
     private volatile long lastFailureMillis;
+    private final LongConsumer declaredDown;
+    private long troubleSinceNanos; // guarded by this: when the state last left UP
+
+    public HostHealth() {
+        this(nanos -> { });
+    }
+
+    /** {@code declaredDown} gets the detection time: from the first failed or missed probe to DOWN. */
+    public HostHealth(LongConsumer declaredDown) {
+        this.declaredDown = declaredDown;
+    }
 
     public State state() {
         return state;
@@ -77,6 +90,13 @@ public final class HostHealth {
 
     private void setState(State next) {
         if (next != state) {
+            long now = System.nanoTime();
+            if (state == State.UP) {
+                troubleSinceNanos = now;
+            }
+            if (next == State.DOWN) {
+                declaredDown.accept(now - troubleSinceNanos);
+            }
             state = next;
             lastChangeMillis = System.currentTimeMillis();
         }

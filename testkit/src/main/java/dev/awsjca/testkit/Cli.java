@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The command line: start a cluster in the background, then drive it by hand. See {@link #USAGE} and the
- * README. {@code start} leaves a daemon JVM running (it holds the fault proxies and endpoints); every other
+ * docs/TESTKIT.md. {@code start} leaves a daemon JVM running (it holds the fault proxies and endpoints); every other
  * command talks to it through the state file in {@link CliState#home()}.
  */
 public final class Cli {

@@ -13,7 +13,7 @@ final class DemoReport {
     private DemoReport() {
     }
 
-    /** What each kind of failure means for the application, by the adapter's contract (README, "Errors"). */
+    /** What each kind of failure means for the application, by the adapter's contract (docs/FAILOVER.md, "What to do on each SQLState"). */
     static String meaning(String kind) {
         int open = kind.indexOf('(');
         if (open > 0 && kind.endsWith(")")) {

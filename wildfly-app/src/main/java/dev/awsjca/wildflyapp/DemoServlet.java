@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +24,8 @@ import java.util.stream.Collectors;
  * {@code GET /demo/status} answers one line of counters, {@code POST /demo/stop?crashAt=<epoch ms>&oldWriter=<instance>}
  * stops it and answers what the application saw, {@code GET /demo/committed} lists the keys it believes
  * committed ({@code worker,seq} lines) for the script to check against the database, {@code GET /demo/failures}
- * the stack traces of the first failures.
+ * the stack traces of the first failures, {@code GET /demo/timeline.png?crashAt=..&promotedAt=..&writableAt=..&oldWriter=..}
+ * the timeline picture (epoch ms of the testkit's failover steps).
  */
 @WebServlet("/demo/*")
 public class DemoServlet extends HttpServlet {
@@ -87,9 +89,13 @@ public class DemoServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OrdersWorkload w = workload;
+        if ("/timeline.png".equals(request.getPathInfo())) {
+            timeline(w, request, response);
+            return;
+        }
         response.setContentType("text/plain");
         PrintWriter out = response.getWriter();
-        OrdersWorkload w = workload;
         switch (String.valueOf(request.getPathInfo())) {
             case "/status" -> {
                 if (w == null) {
@@ -124,6 +130,24 @@ public class DemoServlet extends HttpServlet {
             }
             default -> response.sendError(404);
         }
+    }
+
+    private static void timeline(OrdersWorkload w, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (w == null) {
+            response.sendError(409, "no workload");
+            return;
+        }
+        Timeline.Events events = new Timeline.Events(Long.parseLong(param(request, "crashAt", "0")),
+                Long.parseLong(param(request, "promotedAt", "0")), Long.parseLong(param(request, "writableAt", "0")),
+                param(request, "oldWriter", ""));
+        Map<String, List<Long>> commits = new TreeMap<>();
+        w.byNode.forEach((node, n) -> commits.put(node, new ArrayList<>(n.times)));
+        long end = w.stoppedAt() == 0 ? System.currentTimeMillis() : w.stoppedAt();
+        byte[] png = Timeline.png(commits, new ArrayList<>(w.failures), w.startedAt, end, events);
+        response.setContentType("image/png");
+        response.setContentLength(png.length);
+        response.getOutputStream().write(png);
     }
 
     private static String param(HttpServletRequest request, String name, String fallback) {

@@ -1,5 +1,7 @@
 package dev.awsjca.plugins.aws;
 
+import dev.awsjca.metrics.CredentialFetches;
+
 import java.sql.SQLException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -29,11 +31,17 @@ public final class ExpiringCache<K, V> {
     private static final class Slot<V> {
         private Expiring<V> current;
 
-        synchronized Lookup<V> get(Loader<V> loader) throws SQLException {
+        synchronized Lookup<V> get(Loader<V> loader, CredentialFetches fetches) throws SQLException {
             if (current != null && System.nanoTime() - current.expiresAtNanos() < 0) {
                 return new Lookup<>(current.value(), false);
             }
-            current = loader.load(); // under the slot's lock: the others of this key wait here
+            try {
+                current = loader.load(); // under the slot's lock: the others of this key wait here
+            } catch (SQLException | RuntimeException e) {
+                fetches.failed();
+                throw e;
+            }
+            fetches.succeeded();
             return new Lookup<>(current.value(), true);
         }
 
@@ -44,8 +52,9 @@ public final class ExpiringCache<K, V> {
         }
     }
 
-    public Lookup<V> get(K key, Loader<V> loader) throws SQLException {
-        return slots.computeIfAbsent(key, k -> new Slot<>()).get(loader);
+    /** The cached value, or a new one from {@code loader}; each load counts in {@code fetches} (the metrics). */
+    public Lookup<V> get(K key, Loader<V> loader, CredentialFetches fetches) throws SQLException {
+        return slots.computeIfAbsent(key, k -> new Slot<>()).get(loader, fetches);
     }
 
     /** The value was refused (an authentication failure): the next get makes a new one, unless already done. */

@@ -586,7 +586,7 @@ final class FailoverPlugin implements ConnectionPlugin {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (fresh == null) {
             abort(old);
-            monitor.recordFailover(ms, false);
+            context.metrics().failover(monitor.key(), System.nanoTime() - start, false, cause);
             LOG.log(Level.WARNING, "failover from {0} failed after {1} ms: {2}; last attempt: {3}", failed.endpoint(), ms,
                     cause == null ? "moved by topology" : cause.getSQLState() + " " + cause.getMessage(),
                     lastAttempt instanceof SQLException sql ? sql.getSQLState() + " " + sql.getMessage()
@@ -600,7 +600,7 @@ final class FailoverPlugin implements ConnectionPlugin {
         context.switchConnection(fresh, target);
         stale = false;
         abort(old);
-        monitor.recordFailover(ms, true);
+        context.metrics().failover(monitor.key(), System.nanoTime() - start, true, cause);
         LOG.log(Level.INFO, "failover from {0} to {1} in {2} ms (target found after {3} ms, connected after {4} ms); cause: {5}",
                 failed.endpoint(), target.endpoint(), ms, TimeUnit.NANOSECONDS.toMillis(found - start),
                 ms - TimeUnit.NANOSECONDS.toMillis(found - start), cause == null ? "topology changed" : cause.getSQLState());

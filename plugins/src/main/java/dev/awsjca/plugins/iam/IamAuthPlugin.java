@@ -1,5 +1,6 @@
 package dev.awsjca.plugins.iam;
 
+import dev.awsjca.metrics.CredentialFetches;
 import dev.awsjca.plugins.aws.AwsCredentials;
 import dev.awsjca.plugins.aws.ExpiringCache;
 import dev.awsjca.pipeline.ConnectChain;
@@ -22,10 +23,12 @@ final class IamAuthPlugin implements ConnectionPlugin {
 
     private final IamTokens tokens;
     private final IamSettings settings;
+    private final CredentialFetches fetches;
 
-    IamAuthPlugin(IamTokens tokens, IamSettings settings) {
+    IamAuthPlugin(IamTokens tokens, IamSettings settings, CredentialFetches fetches) {
         this.tokens = tokens;
         this.settings = settings;
+        this.fetches = fetches;
     }
 
     @Override
@@ -52,7 +55,7 @@ final class IamAuthPlugin implements ConnectionPlugin {
 
     private HostConnection connectTo(ConnectRequest request, HostSpec host, ConnectChain next) throws SQLException {
         IamTokens.Key key = key(request, host);
-        ExpiringCache.Lookup<String> token = tokens.token(key, settings.tokenLifetimeS());
+        ExpiringCache.Lookup<String> token = tokens.token(key, settings.tokenLifetimeS(), fetches);
         try {
             return next.connect(withSsl(request.withProperty("password", token.value())));
         } catch (SQLException e) {
@@ -61,7 +64,7 @@ final class IamAuthPlugin implements ConnectionPlugin {
             }
             // a cached token was refused (expired early, credentials rotated): one retry with a new one
             tokens.refused(key, token.value());
-            return next.connect(withSsl(request.withProperty("password", tokens.token(key, settings.tokenLifetimeS()).value())));
+            return next.connect(withSsl(request.withProperty("password", tokens.token(key, settings.tokenLifetimeS(), fetches).value())));
         }
     }
 

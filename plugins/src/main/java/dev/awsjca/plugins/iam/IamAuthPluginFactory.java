@@ -21,7 +21,7 @@ public final class IamAuthPluginFactory implements ConnectionPluginFactory {
     @Override
     public ConnectionPlugin create(PluginContext context) throws SQLException {
         try {
-            return new IamAuthPlugin(tokens, IamSettings.from(context.config()));
+            return new IamAuthPlugin(tokens, IamSettings.from(context.config()), context.metrics().credentials(code()));
         } catch (ConfigurationException e) {
             throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
         }

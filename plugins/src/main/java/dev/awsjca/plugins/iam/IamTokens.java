@@ -1,5 +1,6 @@
 package dev.awsjca.plugins.iam;
 
+import dev.awsjca.metrics.CredentialFetches;
 import dev.awsjca.plugins.aws.AwsCredentials;
 import dev.awsjca.plugins.aws.ExpiringCache;
 import software.amazon.awssdk.regions.Region;
@@ -23,11 +24,11 @@ final class IamTokens {
 
     private final ExpiringCache<Key, String> cache = new ExpiringCache<>();
 
-    ExpiringCache.Lookup<String> token(Key key, long lifetimeS) throws SQLException {
+    ExpiringCache.Lookup<String> token(Key key, long lifetimeS, CredentialFetches fetches) throws SQLException {
         return cache.get(key, () -> {
             long usable = Math.max(1, lifetimeS - Math.min(SAFETY_MARGIN_S, lifetimeS / 4));
             return new ExpiringCache.Expiring<>(mint(key), System.nanoTime() + TimeUnit.SECONDS.toNanos(usable));
-        });
+        }, fetches);
     }
 
     void refused(Key key, String token) {

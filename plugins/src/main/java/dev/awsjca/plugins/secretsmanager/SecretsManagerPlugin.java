@@ -1,5 +1,6 @@
 package dev.awsjca.plugins.secretsmanager;
 
+import dev.awsjca.metrics.CredentialFetches;
 import dev.awsjca.plugins.aws.ExpiringCache;
 import dev.awsjca.pipeline.ConnectChain;
 import dev.awsjca.pipeline.ConnectRequest;
@@ -24,10 +25,12 @@ final class SecretsManagerPlugin implements ConnectionPlugin {
     private final ExpiringCache<Key, DatabaseSecret> cache;
     private final SecretsSettings settings;
     private final Key key;
+    private final CredentialFetches fetches;
 
-    SecretsManagerPlugin(ExpiringCache<Key, DatabaseSecret> cache, SecretsSettings settings) {
+    SecretsManagerPlugin(ExpiringCache<Key, DatabaseSecret> cache, SecretsSettings settings, CredentialFetches fetches) {
         this.cache = cache;
         this.settings = settings;
+        this.fetches = fetches;
         this.key = new Key(settings.secretId(), settings.region(), String.valueOf(settings.endpoint()), settings.profile());
     }
 
@@ -53,7 +56,7 @@ final class SecretsManagerPlugin implements ConnectionPlugin {
 
     private ExpiringCache.Lookup<DatabaseSecret> read() throws SQLException {
         return cache.get(key, () -> new ExpiringCache.Expiring<>(SecretFetcher.fetch(settings),
-                System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.ttlS())));
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.ttlS())), fetches);
     }
 
     private static ConnectRequest withLogin(ConnectRequest request, DatabaseSecret secret) {

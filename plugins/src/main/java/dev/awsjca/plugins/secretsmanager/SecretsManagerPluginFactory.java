@@ -22,7 +22,7 @@ public final class SecretsManagerPluginFactory implements ConnectionPluginFactor
     @Override
     public ConnectionPlugin create(PluginContext context) throws SQLException {
         try {
-            return new SecretsManagerPlugin(cache, SecretsSettings.from(context.config()));
+            return new SecretsManagerPlugin(cache, SecretsSettings.from(context.config()), context.metrics().credentials(code()));
         } catch (ConfigurationException e) {
             throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
         }

@@ -1,0 +1,169 @@
+package dev.awsjca.reliability.bank;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.awsjca.testkit.PgCluster;
+import dev.awsjca.testkit.PgNode;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One database of the bank: its accounts, the log of transfers applied to it, and the application's pool on it.
+ * The transfer log is written in the transfer's own transaction, so "did it commit" is a look-up by id; it has no
+ * unique key on purpose, so a transfer applied twice shows as two rows instead of being refused.
+ */
+final class BankDatabase {
+
+    private final String name;
+    private final int accounts;
+    private final long openingBalance;
+    private HikariDataSource pool;
+
+    BankDatabase(String name, int accounts, long openingBalance) {
+        this.name = name;
+        this.accounts = accounts;
+        this.openingBalance = openingBalance;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int accounts() {
+        return accounts;
+    }
+
+    long expectedTotal() {
+        return accounts * openingBalance;
+    }
+
+    HikariDataSource pool() {
+        return pool;
+    }
+
+    void usePool(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Creates the database, its tables and opening balances, and lets the application's role use them. */
+    void create(PgCluster cluster, String appRole) {
+        cluster.createDatabase(name);
+        cluster.execute(cluster.writer(), name,
+                "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)",
+                "CREATE TABLE transfers (id bigint NOT NULL, attempt int NOT NULL, from_id int NOT NULL,"
+                        + " to_id int NOT NULL, amount bigint NOT NULL)",
+                "INSERT INTO accounts SELECT g, " + openingBalance + " FROM generate_series(1, " + accounts + ") g",
+                "GRANT SELECT, INSERT, UPDATE ON accounts, transfers TO " + appRole);
+    }
+
+    /** Runs one try of a transfer in one transaction, on a connection of the pool. */
+    void apply(Connection c, Transfer t, int attempt) throws SQLException {
+        c.setAutoCommit(false);
+        try (PreparedStatement update = c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?");
+             PreparedStatement log = c.prepareStatement(
+                     "INSERT INTO transfers (id, attempt, from_id, to_id, amount) VALUES (?, ?, ?, ?, ?)")) {
+            for (int account : new int[] {t.first(), t.second()}) {
+                update.setLong(1, account == t.from() ? -t.amount() : t.amount());
+                update.setInt(2, account);
+                update.executeUpdate();
+            }
+            log.setLong(1, t.id());
+            log.setInt(2, attempt);
+            log.setInt(3, t.from());
+            log.setInt(4, t.to());
+            log.setLong(5, t.amount());
+            log.executeUpdate();
+        }
+        c.commit();
+    }
+
+    /** The try of the transfer that is in the database, or null when none is. */
+    Integer appliedAttempt(Connection c, long transferId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT attempt FROM transfers WHERE id = ?")) {
+            ps.setLong(1, transferId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : null;
+            }
+        }
+    }
+
+    /** The sum of all balances, in one snapshot, read straight from the current writer (not through the adapter). */
+    long total(PgCluster cluster) throws SQLException {
+        try (Connection c = cluster.writer().connectDirect(name); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(sum(balance), 0) FROM accounts")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Everything the final audit needs, read in one snapshot from the current writer. */
+    Snapshot snapshot(PgCluster cluster) throws SQLException {
+        try (Connection c = cluster.writer().connectDirect(name)) {
+            c.setAutoCommit(false);
+            c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            Map<Integer, Long> balances = new HashMap<>();
+            Map<Long, int[]> attempts = new HashMap<>();
+            Map<Integer, Long> replayed = new HashMap<>();
+            try (Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT id, balance FROM accounts")) {
+                    while (rs.next()) {
+                        balances.put(rs.getInt(1), rs.getLong(2));
+                        replayed.put(rs.getInt(1), openingBalance);
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT id, attempt, from_id, to_id, amount FROM transfers")) {
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        int[] seen = attempts.get(id);
+                        attempts.put(id, seen == null ? new int[] {rs.getInt(2)} : append(seen, rs.getInt(2)));
+                        replayed.merge(rs.getInt(3), -rs.getLong(5), Long::sum);
+                        replayed.merge(rs.getInt(4), rs.getLong(5), Long::sum);
+                    }
+                }
+            }
+            c.rollback();
+            return new Snapshot(this, balances, attempts, replayed);
+        }
+    }
+
+    /** Prepared transactions left on a node, in any database. */
+    static int preparedTransactions(PgNode node) throws SQLException {
+        try (Connection c = node.connectDirect("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_prepared_xacts")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Sessions the application's pools hold on a node (their application_name starts with "bank-"). */
+    static int applicationSessions(PgNode node, String applicationName) throws SQLException {
+        try (Connection c = node.connectDirect("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            ps.setString(1, applicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static int[] append(int[] a, int v) {
+        int[] b = java.util.Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+    }
+
+    /** The state of one database at the end: balances, which tries of which transfers are in the log. */
+    record Snapshot(BankDatabase database, Map<Integer, Long> balances, Map<Long, int[]> attempts,
+                    Map<Integer, Long> replayedBalances) {
+
+        long total() {
+            return balances.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+}
