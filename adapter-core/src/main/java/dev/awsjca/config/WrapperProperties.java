@@ -46,6 +46,9 @@ public final class WrapperProperties {
     public static final Property<Long> CLUSTER_TOPOLOGY_REFRESH_MS = declare("clusterTopologyRefreshMs",
             PropertyType.millis(1), "30000", "failover", false, "10000",
             "How often the topology is read while the cluster is healthy (it is polled fast during a failover).");
+    public static final Property<Long> MONITOR_DISPOSAL_TIME_MS = declare("monitorDisposalTimeMs",
+            PropertyType.millis(0), "60000", "failover", false, "0",
+            "How long a cluster's monitors (topology, host monitoring) keep running after its last connection closed, so that the next connection finds them warm; then they stop in the background. 0: they stop at once, still in the background (a close never waits for them).");
     public static final Property<HostPattern> CLUSTER_INSTANCE_HOST_PATTERN = declare("clusterInstanceHostPattern",
             PropertyType.hostPattern(), null, "failover", false, "?.cluster-xyz.us-east-1.rds.amazonaws.com",
             "Instance endpoint from an instance id: '?' is the id, optional :port (else the URL's port),"

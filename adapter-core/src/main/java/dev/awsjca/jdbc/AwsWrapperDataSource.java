@@ -137,6 +137,10 @@ public class AwsWrapperDataSource extends AdapterDataSource implements Serializa
         set(WrapperProperties.FAILOVER_MODE, mode);
     }
 
+    public void setMonitorDisposalTimeMs(long millis) {
+        set(WrapperProperties.MONITOR_DISPOSAL_TIME_MS, millis);
+    }
+
     public void setClusterTopologyRefreshMs(long millis) {
         set(WrapperProperties.CLUSTER_TOPOLOGY_REFRESH_MS, millis);
     }

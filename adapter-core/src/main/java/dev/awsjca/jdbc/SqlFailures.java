@@ -43,12 +43,17 @@ public final class SqlFailures {
 
     /**
      * The database (or a credentials plugin) refused the login: SQLState class 28 (28000 invalid
-     * authorization specification, 28P01 wrong password). Another host or a retry with the same
-     * credentials will not do better.
+     * authorization specification, 28P01 wrong password), anywhere in the chain (a container or a plugin may
+     * have wrapped it). Another host or a retry with the same credentials will not do better, and it says
+     * nothing of the host's health.
      */
     public static boolean isAuthenticationFailure(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && state.startsWith("28");
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 25006: a write in a read-only transaction, which a demoted writer answers too. */

@@ -337,6 +337,14 @@ public class AwsManagedConnectionFactory
         return get(WrapperProperties.FAILOVER_MODE);
     }
 
+    public void setMonitorDisposalTimeMs(Long millis) {
+        set(WrapperProperties.MONITOR_DISPOSAL_TIME_MS, millis);
+    }
+
+    public Long getMonitorDisposalTimeMs() {
+        return getLong(WrapperProperties.MONITOR_DISPOSAL_TIME_MS);
+    }
+
     public void setClusterTopologyRefreshMs(Long millis) {
         set(WrapperProperties.CLUSTER_TOPOLOGY_REFRESH_MS, millis);
     }

@@ -19,7 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+
+import dev.awsjca.jdbc.SqlFailures;
 
 /**
  * One per cluster, shared by all its connections: the topology as last seen, and the search for the
@@ -27,6 +30,14 @@ import java.util.function.Consumer;
  * is not, every node is asked every 50 ms, each by a probe of its own so that a node that hangs
  * (blackholed) does not hold up the others. A writer counts as found only when the adapter itself
  * reached it and it said it takes writes.
+ *
+ * <p>Every probe is stamped with a generation when it starts; only knowledge newer than what the topology
+ * was made from changes it, and a writer search ends only on a probe started after the search began: a
+ * probe of the old writer that answered before its demotion and returns late cannot put it back.
+ *
+ * <p>The monitor holds no credentials: its probes connect through one of the cluster's open connections
+ * (the newest that joined, see {@link #addMember}), so a password rotated or a connection closed is never
+ * held here. A probe that fails to log in (wrong password, locked role) says nothing of the host's health.
  */
 public final class ClusterMonitor implements AutoCloseable {
 
@@ -39,7 +50,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private final String key;
     private final Dialect dialect;
     private final TopologyEndpoints endpoints;
-    private final HostConnector connector;
+    private final HostConnector connector; // null: through the members
+    private final java.util.Deque<Member> members = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final long refreshMs;
     private final Object lock = new Object();
     private final Set<Consumer<Topology>> listeners = new CopyOnWriteArraySet<>();
@@ -63,12 +75,50 @@ public final class ClusterMonitor implements AutoCloseable {
     private boolean searching;
     private long writerEpoch;
     private long settleUntil = System.nanoTime() + SETTLE_NANOS;
+    private long knowledgeGeneration; // of the probe the topology was last made from
+    private long searchGeneration; // the last probe started before the running search began
+    private final AtomicLong generations = new AtomicLong();
 
+    /** Opens a connection to a host through one of the cluster's open connections (its credentials, its plugins). */
+    @FunctionalInterface
+    public interface MemberConnector {
+        Connection connect(HostSpec host, Map<String, String> driverProperties) throws SQLException;
+    }
+
+    private record Member(Object owner, MemberConnector connector) {
+    }
+
+    /**
+     * A monitor whose probes connect through its members ({@link #addMember}), with these driver properties;
+     * it outlives its last user by {@code disposalMs} ({@link ClusterRegistry#release}).
+     */
+    public ClusterMonitor(String key, Dialect dialect, TopologyEndpoints endpoints, Map<String, String> probeProperties,
+                          long refreshMs, long disposalMs) {
+        this(key, dialect, endpoints, null, refreshMs, probeProperties);
+        this.disposalMs = disposalMs;
+    }
+
+    private long disposalMs;
+
+    /** How long the monitor keeps running after its last user left (monitorDisposalTimeMs). */
+    public long disposalMs() {
+        return disposalMs;
+    }
+
+    /** A monitor whose probes connect with {@code connector} (tests). */
     public ClusterMonitor(String key, Dialect dialect, TopologyEndpoints endpoints, HostConnector connector, long refreshMs) {
+        this(key, dialect, endpoints, connector, refreshMs, Map.of());
+    }
+
+    private final Map<String, String> probeProperties;
+
+    private ClusterMonitor(String key, Dialect dialect, TopologyEndpoints endpoints, HostConnector connector, long refreshMs,
+                           Map<String, String> probeProperties) {
         this.key = key;
         this.dialect = dialect;
         this.endpoints = endpoints;
         this.connector = connector;
+        this.probeProperties = Map.copyOf(probeProperties);
         this.refreshMs = refreshMs;
         AtomicInteger n = new AtomicInteger();
         this.probeThreads = Executors.newCachedThreadPool(r -> daemon(r, "aws-jca-probe-" + n.incrementAndGet() + " " + key));
@@ -99,6 +149,45 @@ public final class ClusterMonitor implements AutoCloseable {
 
     public String key() {
         return key;
+    }
+
+    /**
+     * An open connection of the cluster offers its way of connecting (credentials, IAM, secrets) for the
+     * monitors' probes, until {@link #removeMember}. The newest member is used. Returns true when the
+     * monitor had no member: it did not probe meanwhile (it lingered), and its topology may be stale.
+     */
+    public boolean addMember(Object owner, MemberConnector memberConnector) {
+        boolean idle;
+        synchronized (members) {
+            members.removeIf(m -> m.owner() == owner);
+            idle = members.isEmpty();
+            members.addFirst(new Member(owner, memberConnector));
+        }
+        synchronized (lock) {
+            lock.notifyAll(); // a lingering monitor probes again at once
+        }
+        return idle && connector == null;
+    }
+
+    public void removeMember(Object owner) {
+        members.removeIf(m -> m.owner() == owner);
+    }
+
+    /**
+     * Connects with {@code driverProperties} through the newest open connection of the cluster (or the
+     * connector this monitor was made with). Fails with 08003 when no connection of the cluster is open.
+     */
+    public HostConnector connector(Map<String, String> driverProperties) {
+        return host -> {
+            if (connector != null) {
+                return connector.connect(host);
+            }
+            Member m = members.peekFirst();
+            if (m == null) {
+                throw new SQLException("no connection of cluster " + key + " is open to connect through", "08003");
+            }
+            return m.connector().connect(host, driverProperties);
+        };
     }
 
     public Dialect dialect() {
@@ -164,10 +253,11 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /** Reads the topology through a connection the caller holds (its first connection to the cluster). */
     public Topology refreshFrom(Connection connection, HostSpec connectedTo) throws SQLException {
+        long generation = generations.incrementAndGet();
         List<HostSpec> hosts = dialect.discoversHosts() ? dialect.topology(connection, endpoints)
                 : withRoles(connectedTo, dialect.isWriter(connection));
         if (!hosts.isEmpty() && hosts.stream().anyMatch(h -> h.role() == HostRole.WRITER)) {
-            update(hosts, false);
+            update(hosts, false, generation);
         }
         return topology;
     }
@@ -182,25 +272,42 @@ public final class ClusterMonitor implements AutoCloseable {
             if (!searching && writer != null && (failed == null || !writer.endpoint().equals(failed.endpoint()))) {
                 return writer;
             }
-            long epoch = writerEpoch;
-            startSearchLocked(failed == null ? "writer unknown" : "connection to " + failed.endpoint() + " failed");
-            while (writerEpoch == epoch) {
+            long asked = generations.get(); // a probe that started before this call cannot answer it
+            String why = failed == null ? "writer unknown" : "connection to " + failed.endpoint() + " failed";
+            while (true) {
+                writer = topology.writer().orElse(null);
+                if (!searching && writer != null && knowledgeGeneration > asked) {
+                    return writer;
+                }
+                startSearchLocked(why);
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0 || closed) {
                     return null;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
-            return topology.writer().orElse(null);
         }
     }
 
-    /** A host monitor or a failed connection says a host is gone: if it was the writer, look for the new one. */
+    /**
+     * A connection to the host failed (a failover's connect, a demoted node): one failed observation of its
+     * health ({@link HostHealth#FAILURES_TO_DOWN}); if it was the writer, look for the writer.
+     */
     public void reportDown(HostSpec host) {
+        health(host).probeFailed();
+        lookForWriterIfItWas(host, host.endpoint() + " failed");
+    }
+
+    /** Host monitoring declared the host dead (after its own failureDetectionCount): DOWN now, and look. */
+    public void declareDead(HostSpec host) {
         health(host).markDown();
+        lookForWriterIfItWas(host, host.endpoint() + " declared dead");
+    }
+
+    private void lookForWriterIfItWas(HostSpec host, String why) {
         synchronized (lock) {
             if (topology.writer().map(w -> w.endpoint().equals(host.endpoint())).orElse(true)) {
-                startSearchLocked(host.endpoint() + " reported down");
+                startSearchLocked(why);
             }
         }
     }
@@ -208,6 +315,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private void startSearchLocked(String why) {
         if (!searching) {
             searching = true;
+            searchGeneration = generations.get();
             metrics().writerSearchStarted();
             LOG.log(Level.INFO, "cluster {0}: looking for the writer ({1})", key, why);
             lock.notifyAll();
@@ -239,6 +347,9 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /** Starts a probe of each host to ask; probes still running from the last round are left alone. */
     private void probeRound(boolean searchingNow) {
+        if (connector == null && members.isEmpty()) {
+            return; // no connection of the cluster is open (the monitor lingers): nobody to probe for, or through
+        }
         List<HostSpec> targets = new ArrayList<>();
         Topology current = topology;
         if (!searchingNow && dialect.discoversHosts() && current.writer().isPresent()) {
@@ -293,11 +404,15 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     /** A probe found a writer (or, for self-managed clusters, a node's role): record it, tell everyone. */
-    private void update(List<HostSpec> hosts, boolean confirmedWriter) {
+    private void update(List<HostSpec> hosts, boolean confirmedWriter, long generation) {
         Topology next = new Topology(hosts);
         hosts.forEach(h -> everSeen.put(h.endpoint(), h.withRole(HostRole.UNKNOWN)));
         Topology previous;
         synchronized (lock) {
+            if (generation < knowledgeGeneration || (searching && generation <= searchGeneration)) {
+                return; // older than what is known, or than the search: a late answer
+            }
+            knowledgeGeneration = generation;
             previous = topology;
             topology = next;
             if (confirmedWriter && searching) {
@@ -348,37 +463,50 @@ public final class ClusterMonitor implements AutoCloseable {
 
         @Override
         public void run() {
+            long generation = generations.incrementAndGet();
+            boolean loggingIn = false;
             try {
                 if (connection == null) {
-                    connection = connector.connect(host);
+                    loggingIn = true;
+                    connection = connector(probeProperties).connect(host);
+                    loggingIn = false;
                 }
                 long start = System.nanoTime(); // the round trip of the query, not of a login
                 boolean writer = dialect.isWriter(connection);
                 health(host).probeSucceeded(System.nanoTime() - start);
+                lastFailure = null;
                 if (dialect.discoversHosts()) {
                     if (writer) {
                         List<HostSpec> hosts = dialect.topology(connection, endpoints);
                         if (hosts.stream().anyMatch(h -> h.role() == HostRole.WRITER)) {
-                            update(hosts, true);
+                            update(hosts, true, generation);
                         }
-                    } else if (isCurrentWriter()) {
-                        reportDown(host); // the writer we knew was demoted: look for the new one
+                    } else if (isCurrentWriter(generation)) {
+                        writerDemoted(); // the writer we knew was demoted: look for the new one
                     } else if (isSearchingForWriter()) {
                         learnHostsFrom(dialect.topology(connection, endpoints));
                     }
                 } else if (writer) {
-                    update(withRoles(host, true), true);
-                } else if (isCurrentWriter()) {
-                    reportDown(host);
+                    update(withRoles(host, true), true, generation);
+                } else if (isCurrentWriter(generation)) {
+                    writerDemoted();
                 }
             } catch (SQLException | RuntimeException e) {
                 closeConnection();
                 if (closed) {
                     return; // the monitor is stopping: its own probes fail, the host did not
                 }
-                health(host).probeFailed(1);
-                if (isCurrentWriter()) {
-                    reportDown(host);
+                logFailure(e, loggingIn);
+                if (e instanceof SQLException sql && (SqlFailures.isAuthenticationFailure(sql) || "08003".equals(sql.getSQLState()))) {
+                    return; // a login refused (or no connection to probe through) says nothing of the host
+                }
+                health(host).probeFailed();
+                if (isCurrentWriter(generation)) {
+                    synchronized (lock) {
+                        // one failed probe is a reason to look (fast polling finds the same writer again if it
+                        // only was slow), not to call the writer DOWN: that takes FAILURES_TO_DOWN in a row
+                        startSearchLocked("a probe of the writer " + host.endpoint() + " failed");
+                    }
                 }
             } finally {
                 synchronized (this) {
@@ -390,8 +518,30 @@ public final class ClusterMonitor implements AutoCloseable {
             }
         }
 
-        private boolean isCurrentWriter() {
-            return topology.writer().map(w -> w.endpoint().equals(host.endpoint())).orElse(false);
+        private volatile String lastFailure;
+
+        /** Once per kind of failure in a row at WARNING, with its SQLState and message (pgjdbc puts no secret there). */
+        private void logFailure(Exception e, boolean loggingIn) {
+            String what = (e instanceof SQLException sql ? "SQLState " + sql.getSQLState() + ": " : e.getClass().getSimpleName() + ": ")
+                    + e.getMessage();
+            Level level = what.equals(lastFailure) ? Level.DEBUG : Level.WARNING;
+            lastFailure = what;
+            LOG.log(level, "cluster {0}: topology probe of {1} failed {2}({3})", key, host.endpoint(),
+                    loggingIn ? "to log in " : "", what);
+        }
+
+        private void writerDemoted() {
+            synchronized (lock) {
+                startSearchLocked("the writer " + host.endpoint() + " says it is not the writer");
+            }
+        }
+
+        /** Whether the host is the writer, as known from probes no newer than this one. */
+        private boolean isCurrentWriter(long generation) {
+            synchronized (lock) {
+                return generation > knowledgeGeneration
+                        && topology.writer().map(w -> w.endpoint().equals(host.endpoint())).orElse(false);
+            }
         }
 
         private void closeConnection() {

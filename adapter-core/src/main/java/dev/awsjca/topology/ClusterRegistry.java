@@ -6,12 +6,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The clusters in use and their monitors, shared by every connection to the same cluster. A monitor
- * lives while some connection holds it. Outside a server one registry serves the JVM ({@link #shared()});
- * the resource adapter owns its own and closes it on stop.
+ * lives while some connection holds it, and {@link ClusterMonitor#disposalMs()} longer: a pool or a
+ * DriverManager user that closes its last connection and opens the next finds the monitor warm, and a
+ * close never waits for monitor threads to stop (that happens in the background). Outside a server one
+ * registry serves the JVM ({@link #shared()}); the resource adapter owns its own and closes it on stop,
+ * which stops every monitor at once.
  */
 public final class ClusterRegistry implements AutoCloseable {
 
@@ -20,10 +26,12 @@ public final class ClusterRegistry implements AutoCloseable {
     private final Map<String, Entry> clusters = new HashMap<>();
     private final MetricsRegistry metrics = new MetricsRegistry();
     private boolean closed;
+    private ScheduledThreadPoolExecutor disposer; // made on first use, guarded by this
 
     private static final class Entry {
         final ClusterMonitor monitor;
         int users;
+        ScheduledFuture<?> disposal;
 
         Entry(ClusterMonitor monitor) {
             this.monitor = monitor;
@@ -48,40 +56,76 @@ public final class ClusterRegistry implements AutoCloseable {
             e.monitor.start();
         }
         e.users++;
+        if (e.disposal != null) {
+            e.disposal.cancel(false); // back in use while it lingered
+            e.disposal = null;
+        }
         return e.monitor;
     }
 
-    /** One user less; the last one stops the monitor, its threads and its connections. */
+    /**
+     * One user less. After the last one the monitor lingers for its disposal time, then stops (its
+     * threads and connections) on the registry's own thread: this call never waits for it.
+     */
     public void release(ClusterMonitor monitor) {
-        ClusterMonitor toClose = null;
         synchronized (this) {
             Entry e = clusters.get(monitor.key());
-            if (e != null && e.monitor == monitor && --e.users == 0) {
-                clusters.remove(monitor.key());
-                toClose = monitor;
+            if (e == null || e.monitor != monitor || --e.users > 0) {
+                return;
             }
-        }
-        if (toClose != null) {
-            toClose.close();
-            metrics.detach(toClose);
+            e.disposal = disposer().schedule(() -> dispose(e), monitor.disposalMs(), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** The monitors running now, for JMX and tests. */
+    private void dispose(Entry e) {
+        synchronized (this) {
+            if (e.users > 0 || clusters.get(e.monitor.key()) != e) {
+                return; // acquired again meanwhile
+            }
+            clusters.remove(e.monitor.key());
+        }
+        e.monitor.close();
+        metrics.detach(e.monitor);
+    }
+
+    private ScheduledThreadPoolExecutor disposer() {
+        if (disposer == null) {
+            // the adapter's own class loader, never the application thread's that happened to close last
+            ClassLoader adapter = ClusterRegistry.class.getClassLoader();
+            disposer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "aws-jca-monitor-disposal");
+                t.setDaemon(true);
+                t.setContextClassLoader(adapter);
+                return t;
+            });
+            disposer.setKeepAliveTime(10, TimeUnit.SECONDS);
+            disposer.allowCoreThreadTimeOut(true);
+            disposer.setRemoveOnCancelPolicy(true);
+        }
+        return disposer;
+    }
+
+    /** The monitors running now (lingering ones included), for JMX and tests. */
     public synchronized List<ClusterMonitor> monitors() {
         List<ClusterMonitor> all = new ArrayList<>();
         clusters.values().forEach(e -> all.add(e.monitor));
         return all;
     }
 
-    /** Stops every monitor (the resource adapter's stop). Further acquires fail. */
+    /** Stops every monitor now (the resource adapter's stop). Further acquires fail. */
     @Override
     public void close() {
         List<ClusterMonitor> all;
+        ScheduledThreadPoolExecutor d;
         synchronized (this) {
             closed = this != SHARED;
             all = monitors();
             clusters.clear();
+            d = disposer;
+            disposer = null;
+        }
+        if (d != null) {
+            d.shutdownNow();
         }
         for (ClusterMonitor m : all) {
             m.close();

@@ -4,9 +4,16 @@ import java.util.function.LongConsumer;
 
 /**
  * What the adapter knows of one host's health, from probes and from the connections using it. Read by
- * JMX and (later) reader selection; written by the host monitors and the cluster monitor.
+ * JMX, reader selection and connection validation; written by the host monitors, the cluster monitor and
+ * failovers. One model for all of them: a failed observation (a probe that failed or timed out, a connect
+ * that failed) makes the host SUSPECT; {@link #FAILURES_TO_DOWN} in a row, or host monitoring declaring it
+ * dead (after its own failureDetectionCount), make it DOWN; any success makes it UP. A single slow answer
+ * never makes a host DOWN (which would fail every pooled connection's validation).
  */
 public final class HostHealth {
+
+    /** Failed observations in a row that make a host DOWN. */
+    public static final int FAILURES_TO_DOWN = 3;
 
     /** What a host is to the adapter now. */
     public enum State { UP, SUSPECT, DOWN }
@@ -68,12 +75,12 @@ public final class HostHealth {
         setState(State.UP);
     }
 
-    /** A failed probe; the host is DOWN once {@code failuresToDown} failed in a row. Returns the new state. */
-    public synchronized State probeFailed(int failuresToDown) {
+    /** A failed observation; the host is DOWN once {@link #FAILURES_TO_DOWN} failed in a row. Returns the new state. */
+    public synchronized State probeFailed() {
         consecutiveFailures++;
         failedProbes++;
         lastFailureMillis = System.currentTimeMillis();
-        setState(consecutiveFailures >= failuresToDown ? State.DOWN : State.SUSPECT);
+        setState(consecutiveFailures >= FAILURES_TO_DOWN ? State.DOWN : State.SUSPECT);
         return state;
     }
 

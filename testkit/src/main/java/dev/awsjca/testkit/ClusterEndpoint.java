@@ -26,6 +26,8 @@ public final class ClusterEndpoint implements AutoCloseable {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private volatile List<PgNode> targets;
     private volatile boolean closed;
+    private boolean pinned; // guarded by this
+    private List<PgNode> pending; // guarded by this: what a pinned endpoint follows once unpinned
     private final java.util.function.Function<PgNode, FaultProxy> proxies;
 
     ClusterEndpoint(String kind, ServerSocket listener, Duration lag, ScheduledExecutorService scheduler,
@@ -63,11 +65,34 @@ public final class ClusterEndpoint implements AutoCloseable {
     void follow(List<PgNode> newTargets) {
         List<PgNode> copy = List.copyOf(newTargets);
         if (lag.isZero()) {
-            targets = copy;
+            resolveTo(copy);
         } else {
-            scheduler.schedule(() -> {
-                targets = copy;
-            }, lag.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> resolveTo(copy), lag.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void resolveTo(List<PgNode> newTargets) {
+        if (pinned) {
+            pending = newTargets;
+        } else {
+            targets = newTargets;
+        }
+    }
+
+    /**
+     * Keeps resolving to the current targets, whatever happens, until {@link #unpin}: a DNS record whose
+     * change has not been seen yet, for as long as a test needs, however slow the machine.
+     */
+    public synchronized void pin() {
+        pinned = true;
+    }
+
+    /** Follows the topology again, at once if it changed while pinned. */
+    public synchronized void unpin() {
+        pinned = false;
+        if (pending != null) {
+            targets = pending;
+            pending = null;
         }
     }
 

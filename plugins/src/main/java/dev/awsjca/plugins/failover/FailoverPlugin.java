@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Moves a connection to the new writer (or a reader, by mode) when its node is lost, and tells the
@@ -59,13 +60,19 @@ final class FailoverPlugin implements ConnectionPlugin {
 
     private final PluginContext context;
     private final FailoverSettings settings;
-    private final SessionState session;
-    private ClusterMonitor monitor;
+    private final SessionState session; // one per logical connection (the context's); guarded by itself
+    // One failover at a time per connection: Statement.cancel(), a transaction reaper's rollback and the
+    // application's own call can all fail on the same dead socket from different threads.
+    private final ReentrantLock moving = new ReentrantLock();
+    private volatile ClusterMonitor monitor;
     private volatile boolean stale;
-    private boolean closedByApplication;
-    private boolean failedForGood;
-    private boolean mayHaveWritten;
-    private Long txid; // of the open transaction, once it wrote
+    private volatile boolean closedByApplication;
+    private volatile boolean failedForGood;
+    // the open local transaction: whether it ran any statement, and (read just before its commit) its
+    // transaction id, null when it wrote nothing. Guarded by this.
+    private boolean executedInTransaction;
+    private boolean txidKnown;
+    private Long txid;
 
     FailoverPlugin(PluginContext context, FailoverSettings settings) {
         this.context = context;
@@ -109,22 +116,35 @@ final class FailoverPlugin implements ConnectionPlugin {
                 : settings.instancePattern();
         List<HostSpec> urlHosts = context.config().hosts();
         TopologyEndpoints endpoints = new TopologyEndpoints(pattern, urlHosts);
-        String key = ClusterKeys.key(dialect, pattern, urlHosts);
-        PluginContext probeContext = context;
-        monitor = context.clusters().acquire(key, () -> new ClusterMonitor(key, dialect, endpoints,
-                host -> probeContext.connect(host, PROBE_PROPERTIES), settings.topologyRefreshMs()));
+        String key = ClusterKeys.key(dialect, pattern, urlHosts, context.config());
+        ClusterMonitor.MemberConnector through = context::connect; // probes log in as this connection does, while it is open
+        monitor = context.clusters().acquire(key, () -> {
+            ClusterMonitor m = new ClusterMonitor(key, dialect, endpoints, PROBE_PROPERTIES, settings.topologyRefreshMs(),
+                    settings.monitorDisposalMs());
+            m.addMember(this, through); // before it starts: its first probes go out at once
+            return m;
+        });
+        boolean idle = monitor.addMember(this, through);
         context.joinCluster(monitor);
 
         Topology topology = monitor.topology();
-        if (topology.writer().isEmpty()) {
+        if (topology.writer().isEmpty() || idle) { // idle: it lingered without probing; what it knows may be old
             topology = monitor.refreshFrom(connection, first.host());
         }
         HostSpec here = locate(connection, first.host(), topology, dialect);
+        // the node's own word, not the topology's (which may be up to clusterTopologyRefreshMs old, or older
+        // after the monitor lingered): a stale topology must not send a connection to a demoted writer
+        boolean hereWrites = dialect.isWriter(connection);
+        if (hereWrites != (here.role() == HostRole.WRITER)) {
+            topology = monitor.refreshFrom(connection, first.host());
+            here = locate(connection, first.host(), topology, dialect).withRole(hereWrites ? HostRole.WRITER : HostRole.READER);
+        }
         HostSpec target = here;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         if (settings.mode() == FailoverMode.STRICT_WRITER && here.role() != HostRole.WRITER) {
             target = topology.writer().orElse(null);
             if (target == null) {
-                target = awaitWriter(null, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()));
+                target = awaitWriter(null, deadline);
             }
             if (target == null) {
                 throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
@@ -134,10 +154,36 @@ final class FailoverPlugin implements ConnectionPlugin {
         if (target.endpoint().equals(first.host().endpoint())) {
             return new HostConnection(connection, target);
         }
-        // a cluster endpoint, or a node that is not the writer: go to the instance endpoint itself
-        Connection moved = context.connect(target);
-        abort(connection);
-        return new HostConnection(moved, target);
+        // a cluster endpoint, or a node that is not the writer: go to the instance endpoint itself, checked
+        boolean strict = settings.mode() == FailoverMode.STRICT_WRITER;
+        SQLException lastFailure = null;
+        while (true) {
+            Connection moved = null;
+            try {
+                moved = context.connect(target);
+                if (!strict || dialect.isWriter(moved)) {
+                    abort(connection);
+                    return new HostConnection(moved, target);
+                }
+                abort(moved); // demoted since the monitor looked
+            } catch (SQLException e) {
+                abort(moved);
+                if (!strict || !SqlFailures.isConnectionFailure(e)) {
+                    throw e;
+                }
+                lastFailure = e;
+            }
+            monitor.reportDown(target); // the writer the monitor knew is not: look for the new one
+            HostSpec found = awaitWriter(target, deadline);
+            if (found == null) {
+                throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
+                        + settings.timeoutMs(), lastFailure);
+            }
+            target = found;
+            if (hereWrites && target.endpoint().equals(first.host().endpoint())) {
+                return new HostConnection(connection, target);
+            }
+        }
     }
 
     /**
@@ -148,10 +194,11 @@ final class FailoverPlugin implements ConnectionPlugin {
     private HostConnection connectThroughTopology(ConnectRequest request, ConnectChain next, SQLException urlFailure)
             throws SQLException {
         ClusterMonitor known = SqlFailures.isConnectionFailure(urlFailure)
-                ? ClusterKeys.running(context.clusters(), settings, context.config().hosts()) : null;
+                ? ClusterKeys.running(context.clusters(), settings, context.config().hosts(), context.config()) : null;
         if (known == null) {
             throw urlFailure;
         }
+        known.addMember(this, context::connect); // a lingering monitor searches through this connection's login
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         HostSpec failed = null;
         while (System.nanoTime() < deadline) {
@@ -196,6 +243,14 @@ final class FailoverPlugin implements ConnectionPlugin {
     }
 
     @Override
+    public void release() {
+        ClusterMonitor m = monitor;
+        if (m != null) {
+            m.removeMember(this);
+        }
+    }
+
+    @Override
     public void topologyChanged(Topology topology) {
         HostSpec here = context.currentHost();
         if (settings.mode() == FailoverMode.STRICT_WRITER && here != null && topology.writer().isPresent()
@@ -214,25 +269,34 @@ final class FailoverPlugin implements ConnectionPlugin {
             closedByApplication = true;
             return next.proceed(call);
         }
-        if (closedByApplication || failedForGood) {
-            return next.proceed(call); // pgjdbc says it is closed; nothing reopens it
+        if (closedByApplication || failedForGood || method == JdbcMethod.STATEMENT_CANCEL) {
+            // closed: pgjdbc says so, nothing reopens it. cancel() runs on a connection of its own, from
+            // another thread: its failure says nothing of this session, and must not start a failover.
+            return next.proceed(call);
         }
-        boolean inTransaction = !session.autoCommit();
+        boolean inTransaction = !autoCommit();
+        Connection ranOn = context.currentConnection();
         if (stale && onCurrentConnection(call) && sendsToServer(call)) {
             if (inTransaction) {
-                SQLException outcome = failOver(call, null, true, null); // the transaction is on the old writer: lost
+                SQLException outcome = failOver(call, null, true, ranOn); // the transaction is on the old writer: lost
                 if (outcome == null) {
                     return null;
                 }
                 throw outcome;
             }
             if (call.wrapper() instanceof ConnectionWrapper) {
-                moveQuietly(); // nothing sent yet: move, then run the call on the new writer
+                moveQuietly(ranOn); // nothing sent yet: move, then run the call on the new writer
+                ranOn = context.currentConnection();
             } else {
-                throw failOver(call, null, false, null); // a statement of the old session: 08S02, re-run it
+                throw failOver(call, null, false, ranOn); // a statement of the old session: 08S02, re-run it
             }
         }
-        Long txid = this.txid;
+        if (method == JdbcMethod.CONNECTION_COMMIT && inTransaction) {
+            SQLException notSent = learnWhetherWritten(call, ranOn);
+            if (notSent != null) {
+                throw notSent;
+            }
+        }
         try {
             T result = next.proceed(call);
             afterSuccess(call, inTransaction);
@@ -244,7 +308,7 @@ final class FailoverPlugin implements ConnectionPlugin {
             if (!needsFailover(e)) {
                 throw e;
             }
-            SQLException outcome = failOver(call, e, inTransaction, txid);
+            SQLException outcome = failOver(call, e, inTransaction, ranOn);
             if (outcome == null) {
                 return null; // commit resolved as committed, or a rollback of a transaction that died anyway
             }
@@ -252,29 +316,70 @@ final class FailoverPlugin implements ConnectionPlugin {
         }
     }
 
+    private boolean readOnly() {
+        synchronized (session) {
+            return session.readOnly();
+        }
+    }
+
+    private boolean autoCommit() {
+        synchronized (session) {
+            return session.autoCommit();
+        }
+    }
+
     private void afterSuccess(JdbcCall<?> call, boolean inTransaction) {
         JdbcMethod m = call.method();
         if (SessionState.isSetter(m)) {
-            session.record(call);
+            synchronized (session) {
+                session.record(call);
+            }
             if (m == JdbcMethod.CONNECTION_SET_AUTO_COMMIT) {
                 transactionEnded();
             }
         } else if (m == JdbcMethod.CONNECTION_COMMIT || m == JdbcMethod.CONNECTION_ROLLBACK) {
             transactionEnded();
-        } else if (inTransaction && !mayHaveWritten && m.methodName().startsWith("execute") && !StatementKind.isReadOnly(call)) {
-            mayHaveWritten = true;
-            // the adapter's one extra round trip, once per local transaction that writes: with the id, a
-            // commit whose reply is lost is answered from the new writer instead of "unknown". An XA branch
-            // is settled by its transaction manager (prepared branches survive): not worth a round trip each
-            if (!context.isGlobalTransactionBranch()) {
-                txid = currentTxid();
+        } else if (inTransaction && StatementKind.runsSql(m)) {
+            synchronized (this) {
+                executedInTransaction = true;
             }
         }
     }
 
-    private void transactionEnded() {
-        mayHaveWritten = false;
+    private synchronized void transactionEnded() {
+        executedInTransaction = false;
+        txidKnown = false;
         txid = null;
+    }
+
+    /**
+     * Just before a local transaction's commit, asks the database whether it wrote (its transaction id, or
+     * null): the text of its statements cannot tell ({@code SELECT f()} may write). The adapter's one extra
+     * round trip, once per local transaction that ran a statement; with the id, a commit whose reply is
+     * lost is answered from the new writer instead of "unknown". An XA branch is settled by its
+     * transaction manager (prepared branches survive). Returns the exception to throw when the connection
+     * was lost before the commit was sent (a failover happened), else null.
+     */
+    private SQLException learnWhetherWritten(JdbcCall<?> call, Connection ranOn) throws SQLException {
+        synchronized (this) {
+            if (!executedInTransaction || txidKnown || context.isGlobalTransactionBranch()) {
+                return null;
+            }
+        }
+        Long id;
+        try {
+            id = currentTxid(ranOn);
+        } catch (SQLException e) {
+            if (!SqlFailures.isConnectionFailure(e) || !onCurrentConnection(call)) {
+                return null; // the commit itself will say what is wrong; its outcome stays "unknown" if lost
+            }
+            return failOver(call, null, true, ranOn); // the commit was never sent: the transaction did not commit
+        }
+        synchronized (this) {
+            txid = id;
+            txidKnown = true;
+        }
+        return null;
     }
 
     private static boolean sendsToServer(JdbcCall<?> call) {
@@ -293,8 +398,16 @@ final class FailoverPlugin implements ConnectionPlugin {
             return true;
         }
         // a writer demoted under us answers writes with 25006; the application's own read-only does too
-        return SqlFailures.isReadOnlyViolation(e) && settings.mode() == FailoverMode.STRICT_WRITER && !session.readOnly()
-                && !monitor.dialect().isWriter(context.currentConnection());
+        if (!SqlFailures.isReadOnlyViolation(e) || settings.mode() != FailoverMode.STRICT_WRITER || readOnly()) {
+            return false;
+        }
+        try {
+            return !monitor.dialect().isWriter(context.currentConnection());
+        } catch (SQLException aborted) {
+            // the failed write aborted the transaction (25P02): the node cannot be asked; the topology can
+            HostSpec writer = monitor.topology().writer().orElse(null);
+            return writer == null || !writer.endpoint().equals(context.currentHost().endpoint());
+        }
     }
 
     /** Not class 08: the connection works on its new host, only this object is gone (the pool must keep it). */
@@ -304,14 +417,12 @@ final class FailoverPlugin implements ConnectionPlugin {
                 cause);
     }
 
-    private Long currentTxid() {
-        try (Statement s = context.currentConnection().createStatement();
+    private static Long currentTxid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_catalog.txid_current_if_assigned()")) {
             rs.next();
             long id = rs.getLong(1);
             return rs.wasNull() ? null : id;
-        } catch (SQLException e) {
-            return null; // the commit will fail the same way and be reported as unknown
         }
     }
 
@@ -321,19 +432,35 @@ final class FailoverPlugin implements ConnectionPlugin {
      * Moves the connection and says what the application must know: null when the call's outcome is
      * settled (a resolved commit, a rollback), else the exception to throw.
      */
-    private SQLException failOver(JdbcCall<?> call, SQLException cause, boolean inTransaction, Long txid) throws SQLException {
-        long start = System.nanoTime();
-        HostSpec from = context.currentHost();
-        if (!move(cause, start)) {
-            failedForGood = true;
-            return new FailoverFailedSQLException("Failover of the connection to " + from.endpoint() + " found no "
-                    + (settings.mode() == FailoverMode.STRICT_WRITER ? "writer" : "host") + " within failoverTimeoutMs="
-                    + settings.timeoutMs() + "; the connection is closed", cause);
+    private SQLException failOver(JdbcCall<?> call, SQLException cause, boolean inTransaction, Connection ranOn)
+            throws SQLException {
+        HostSpec from;
+        String where;
+        boolean txidKnown;
+        Long txid;
+        moving.lock();
+        try {
+            synchronized (this) {
+                txidKnown = this.txidKnown;
+                txid = this.txid;
+            }
+            from = context.currentHost();
+            boolean movedMeanwhile = context.currentConnection() != ranOn; // by another thread's failover
+            SQLException failed = failedForGood ? failedForGood(from, cause, null) : null;
+            if (failed == null && !movedMeanwhile) {
+                failed = move(cause, System.nanoTime(), from);
+            }
+            if (failed != null) {
+                return failed;
+            }
+            where = "failed over " + (movedMeanwhile ? "" : "from " + from.endpoint() + " ") + "to "
+                    + context.currentHost().endpoint();
+        } finally {
+            moving.unlock();
         }
-        String where = "failed over from " + from.endpoint() + " to " + context.currentHost().endpoint();
         JdbcMethod m = call.method();
         if (m == JdbcMethod.CONNECTION_COMMIT) {
-            return commitOutcome(where, txid, cause);
+            return commitOutcome(where, txidKnown, txid, cause);
         }
         if (m == JdbcMethod.CONNECTION_ROLLBACK) {
             transactionEnded();
@@ -344,8 +471,9 @@ final class FailoverPlugin implements ConnectionPlugin {
             return new TransactionStateUnknownSQLException("The connection " + where + " during a transaction, which is lost:"
                     + " restart the transaction", cause);
         }
-        if (cause == null || SqlFailures.isReadOnlyViolation(cause) || StatementKind.isReadOnly(call)) {
-            // never sent, refused by a demoted writer, or only read: it did not take effect
+        if (cause == null || SqlFailures.isReadOnlyViolation(cause) || !StatementKind.runsSql(call.method())) {
+            // never sent, refused by a demoted writer, or no statement of the application: it did not take
+            // effect. A statement in flight may have written whatever its text says (SELECT f() can): 08007
             return new FailoverSuccessSQLException("The connection " + where + "; the statement did not take effect:"
                     + " run it again (on a new statement)", cause);
         }
@@ -353,11 +481,11 @@ final class FailoverPlugin implements ConnectionPlugin {
                 + " it took effect is unknown: check before running it again", cause);
     }
 
-    private SQLException commitOutcome(String where, Long txid, SQLException cause) {
-        if (!mayHaveWritten) {
-            return null; // a transaction that wrote nothing: committed or not, nothing differs
-        }
+    private SQLException commitOutcome(String where, boolean txidKnown, Long txid, SQLException cause) {
         transactionEnded();
+        if (txidKnown && txid == null) {
+            return null; // the database said it wrote nothing: committed or not, nothing differs
+        }
         if (cause == null) {
             return new SQLTransactionRollbackException("The connection " + where + " before the commit was sent; the"
                     + " transaction did not commit: run it again", "40000");
@@ -391,23 +519,44 @@ final class FailoverPlugin implements ConnectionPlugin {
         }
     }
 
-    private void moveQuietly() throws SQLException {
-        long start = System.nanoTime();
-        HostSpec from = context.currentHost();
-        if (!move(null, start)) {
-            failedForGood = true;
-            throw new FailoverFailedSQLException("The connection to " + from.endpoint() + " had to move, but no writer"
-                    + " answered within failoverTimeoutMs=" + settings.timeoutMs() + "; the connection is closed", null);
+    private void moveQuietly(Connection ranOn) throws SQLException {
+        moving.lock();
+        try {
+            HostSpec from = context.currentHost();
+            SQLException failed = failedForGood ? failedForGood(from, null, null) : null;
+            if (failed == null && stale && context.currentConnection() == ranOn) {
+                failed = move(null, System.nanoTime(), from);
+            }
+            if (failed != null) {
+                throw failed;
+            }
+        } finally {
+            moving.unlock();
         }
     }
 
-    /** Finds the target, connects, sets the session up, switches. False when the time ran out. */
-    private boolean move(SQLException cause, long start) throws SQLException {
+    private SQLException failedForGood(HostSpec from, SQLException cause, Exception lastAttempt) {
+        failedForGood = true;
+        SQLException e = new FailoverFailedSQLException("Failover of the connection to " + from.endpoint() + " found no "
+                + (settings.mode() == FailoverMode.STRICT_WRITER ? "writer" : "host") + " it could use within"
+                + " failoverTimeoutMs=" + settings.timeoutMs() + "; the connection is closed", cause);
+        if (lastAttempt != null) {
+            e.addSuppressed(lastAttempt);
+        }
+        return e;
+    }
+
+    /**
+     * Finds the target, connects, checks its role, sets the session up, switches: the connection ends on a
+     * checked, configured physical connection, or on none (null returned, else the 08001 to report). A
+     * connection opened here is either made current or aborted. Runs under {@link #moving}.
+     */
+    private SQLException move(SQLException cause, long start, HostSpec failed) throws SQLException {
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
-        HostSpec failed = context.currentHost();
         Connection old = context.currentConnection();
         Connection fresh = null;
         HostSpec target = null;
+        Exception lastAttempt = null;
         long found = 0;
         while (fresh == null && System.nanoTime() < deadline) {
             target = target(failed, deadline);
@@ -415,14 +564,28 @@ final class FailoverPlugin implements ConnectionPlugin {
                 break;
             }
             found = System.nanoTime();
+            Connection candidate = null;
+            boolean configuring = false;
             try {
-                fresh = context.connect(target);
-                if (settings.mode() == FailoverMode.STRICT_WRITER && !monitor.dialect().isWriter(fresh)) {
-                    abort(fresh); // demoted since the monitor looked: look again
-                    fresh = null;
+                candidate = context.connect(target);
+                if (settings.mode() == FailoverMode.STRICT_WRITER && !monitor.dialect().isWriter(candidate)) {
+                    abort(candidate); // demoted since the monitor looked: look again
                     monitor.reportDown(target);
+                    continue;
                 }
-            } catch (SQLException e) {
+                configuring = true;
+                synchronized (session) {
+                    session.applyTo(candidate);
+                }
+                fresh = candidate;
+            } catch (SQLException | RuntimeException e) {
+                abort(candidate);
+                lastAttempt = e;
+                boolean hostFailed = e instanceof SQLException sql && SqlFailures.isConnectionFailure(sql);
+                if (configuring && !hostFailed) {
+                    // the new node answered, and refused this session's settings: no other node would take them
+                    break;
+                }
                 monitor.reportDown(target);
                 pause();
             }
@@ -431,11 +594,16 @@ final class FailoverPlugin implements ConnectionPlugin {
         if (fresh == null) {
             abort(old);
             context.metrics().failover(monitor.key(), System.nanoTime() - start, false, cause);
-            LOG.log(Level.WARNING, "failover from {0} failed after {1} ms: {2}", failed.endpoint(), ms,
-                    cause == null ? "moved by topology" : cause.getSQLState() + " " + cause.getMessage());
-            return false;
+            LOG.log(Level.WARNING, "failover from {0} failed after {1} ms: {2}; last attempt: {3}", failed.endpoint(), ms,
+                    cause == null ? "moved by topology" : cause.getSQLState() + " " + cause.getMessage(),
+                    lastAttempt instanceof SQLException sql ? sql.getSQLState() + " " + sql.getMessage()
+                            : lastAttempt == null ? "none" : lastAttempt.toString());
+            return failedForGood(failed, cause, lastAttempt);
         }
-        session.applyTo(fresh);
+        if (closedByApplication) { // closed by another thread while this one moved it: nothing may stay open
+            abort(fresh);
+            return new SQLNonTransientConnectionException("The connection was closed during its failover", "08003", cause);
+        }
         context.switchConnection(fresh, target);
         stale = false;
         abort(old);
@@ -443,7 +611,7 @@ final class FailoverPlugin implements ConnectionPlugin {
         LOG.log(Level.INFO, "failover from {0} to {1} in {2} ms (target found after {3} ms, connected after {4} ms); cause: {5}",
                 failed.endpoint(), target.endpoint(), ms, TimeUnit.NANOSECONDS.toMillis(found - start),
                 ms - TimeUnit.NANOSECONDS.toMillis(found - start), cause == null ? "topology changed" : cause.getSQLState());
-        return true;
+        return null;
     }
 
     private HostSpec target(HostSpec failed, long deadline) throws SQLException {

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /** The failover plugin's view of the configuration, read once per connection. */
 record FailoverSettings(long timeoutMs, FailoverMode mode, long topologyRefreshMs, HostPattern instancePattern,
-                        String dialect) {
+                        String dialect, long monitorDisposalMs) {
 
     // instance, cluster, reader and custom endpoints of RDS share the part after the first label
     private static final Pattern RDS_HOST = Pattern.compile(
@@ -29,7 +29,8 @@ record FailoverSettings(long timeoutMs, FailoverMode mode, long topologyRefreshM
             }
         }
         return new FailoverSettings(config.get(WrapperProperties.FAILOVER_TIMEOUT_MS), FailoverMode.of(mode),
-                config.get(WrapperProperties.CLUSTER_TOPOLOGY_REFRESH_MS), pattern, config.get(WrapperProperties.DIALECT));
+                config.get(WrapperProperties.CLUSTER_TOPOLOGY_REFRESH_MS), pattern, config.get(WrapperProperties.DIALECT),
+                config.get(WrapperProperties.MONITOR_DISPOSAL_TIME_MS));
     }
 
     /** Aurora names instances by id only: without a pattern their endpoints are unknown. */

@@ -22,6 +22,11 @@ import java.util.function.Consumer;
  * connections with a statement running are aborted and the cluster monitor is told, so the writer
  * search starts at once. Because a miss is counted by the clock and not by the probe's own timeout, the
  * time to declare a host dead does not depend on pgjdbc's whole-second timeouts.
+ *
+ * <p>A busy host is not a dead one: a probe that has to log in first is timed apart and generously
+ * ({@link MonitoringSettings#loginAllowanceMs}), a login that fails counts no miss of its own (the clock
+ * counts its silence), and before the host is declared dead the connections using it are asked: a
+ * statement that came back from the host within the allowed silence proves it alive.
  */
 final class HostMonitor {
 
@@ -118,14 +123,14 @@ final class HostMonitor {
                 // on a slow link it takes several times a query's round trip, so it gets the allowed
                 // silence as a head start before its misses count.
                 long loginStarted = probe.loginStartedAt();
-                if (loginStarted == 0 || now - loginStarted >= TimeUnit.MILLISECONDS.toNanos(settings.silenceMs())) {
+                if (loginStarted == 0 || now - loginStarted >= TimeUnit.MILLISECONDS.toNanos(settings.loginAllowanceMs())) {
                     missCountedForProbe = true;
                     missed();
                 }
             } else {
                 startProbe();
             }
-            declare = !dead && misses >= settings.count();
+            declare = !dead && misses >= settings.count() && !answeredWithin(now);
             dead |= declare;
             abortBusy = dead;
         }
@@ -162,8 +167,32 @@ final class HostMonitor {
             long roundTrip = probe.probe();
             answered(roundTrip);
         } catch (SQLException | RuntimeException e) {
-            failed(e);
+            failed(e, probe.failedInLogin());
         }
+    }
+
+    /** The host refused or dropped the TCP connection, or its server is shutting down or starting. */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException
+                    || (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase().contains("connect"))
+                    || (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A statement on one of the host's connections came back within the allowed silence: it is alive. */
+    private boolean answeredWithin(long now) {
+        long since = now - TimeUnit.MILLISECONDS.toNanos(settings.silenceMs());
+        for (WatchedConnection w : watched) {
+            if (w.answeredSince(since)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void answered(long roundTripNanos) {
@@ -180,18 +209,22 @@ final class HostMonitor {
         }
     }
 
-    private void failed(Exception e) {
+    private void failed(Exception e, boolean duringLogin) {
         boolean declare;
+        long now = System.nanoTime();
         synchronized (this) {
             probing = false;
-            lastProbeError = e instanceof SQLException sql ? "SQLState " + sql.getSQLState() : e.getClass().getSimpleName();
+            lastProbeError = (duringLogin ? "login: " : "") + (e instanceof SQLException sql
+                    ? "SQLState " + sql.getSQLState() + " " + sql.getMessage() : e.getClass().getSimpleName());
             if (stopped) {
                 return;
             }
-            if (!missCountedForProbe) {
+            if (!missCountedForProbe && (!duringLogin || unreachable(e))) {
+                // a login that failed slowly (a busy server) or was refused (a password) is no miss: the clock
+                // counts its silence. One the network refused (connection refused, connect timed out) is.
                 missed();
             }
-            declare = !dead && misses >= settings.count() && watchedAtLastTick;
+            declare = !dead && misses >= settings.count() && watchedAtLastTick && !answeredWithin(now);
             dead |= declare;
         }
         probe.abort(); // the next probe starts on a fresh connection
@@ -203,7 +236,7 @@ final class HostMonitor {
 
     private void missed() {
         misses++;
-        health.probeFailed(settings.count());
+        health.probeFailed();
     }
 
     private void declareDead() {

@@ -48,7 +48,9 @@ final class HostMonitoringPlugin implements ConnectionPlugin {
         }
         w.begin();
         try {
-            return next.proceed(call);
+            T result = next.proceed(call);
+            w.answered();
+            return result;
         } catch (SQLException e) {
             throw w.explain(e);
         } finally {
@@ -72,7 +74,7 @@ final class HostMonitoringPlugin implements ConnectionPlugin {
         HostMonitors monitors;
         try {
             monitors = cluster.service(settings.serviceName(), HostMonitors.class, () -> new HostMonitors(cluster, settings,
-                    h -> context.connect(h, settings.probeDriverProperties())));
+                    cluster.connector(settings.probeDriverProperties())));
         } catch (IllegalStateException closing) {
             return null;
         }

@@ -44,6 +44,7 @@ final class HostMonitors implements AutoCloseable {
     private final Map<String, HostMonitor> monitors = new HashMap<>(); // guarded by this
     private boolean closed; // guarded by this
 
+    /** {@code connector} connects through the cluster's open connections: the service keeps no credentials. */
     HostMonitors(ClusterMonitor cluster, MonitoringSettings settings, HostConnector connector) {
         this.cluster = cluster;
         this.settings = settings;
@@ -77,7 +78,7 @@ final class HostMonitors implements AutoCloseable {
         HostMonitor monitor = monitors.get(host.endpoint());
         if (monitor == null) {
             monitor = new HostMonitor(host, settings, cluster.health(host), new ProbeConnection(host, connector, aborter),
-                    probeThreads, aborter, cluster::reportDown, this);
+                    probeThreads, aborter, cluster::declareDead, this);
             long interval = settings.intervalMs();
             monitor.ticking(scheduler.scheduleWithFixedDelay(monitor::tick, interval, interval, TimeUnit.MILLISECONDS));
             monitors.put(host.endpoint(), monitor);

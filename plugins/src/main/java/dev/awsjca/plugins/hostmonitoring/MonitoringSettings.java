@@ -27,6 +27,17 @@ record MonitoringSettings(long graceMs, long intervalMs, int count) {
         return intervalMs * count;
     }
 
+    /**
+     * How long a probe's login may take before its silence counts. A login costs a busy server a process,
+     * a password check and several round trips: it can take seconds while statements on open connections
+     * still answer in milliseconds, so it is timed apart from the probes, generously.
+     */
+    long loginAllowanceMs() {
+        return Math.max(silenceMs(), MIN_LOGIN_ALLOWANCE_MS);
+    }
+
+    static final long MIN_LOGIN_ALLOWANCE_MS = 10_000;
+
     long graceNanos() {
         return TimeUnit.MILLISECONDS.toNanos(graceMs);
     }
@@ -43,7 +54,9 @@ record MonitoringSettings(long graceMs, long intervalMs, int count) {
      */
     Map<String, String> probeDriverProperties() {
         String seconds = Long.toString(TimeUnit.MILLISECONDS.toSeconds(silenceMs() + 999) + 1);
-        return Map.of("connectTimeout", seconds, "socketTimeout", seconds, "loginTimeout", "0",
+        String login = Long.toString(TimeUnit.MILLISECONDS.toSeconds(loginAllowanceMs() + 999) + 1);
+        // socketTimeout bounds the login's reads too: the login's allowance, not the probe's
+        return Map.of("connectTimeout", seconds, "socketTimeout", login, "loginTimeout", "0",
                 "ApplicationName", HostMonitors.APPLICATION_NAME);
     }
 

@@ -21,6 +21,7 @@ final class ProbeConnection {
     private volatile Connection connection;
     private volatile boolean closed;
     private volatile long loginStartedAt;
+    private volatile boolean failedInLogin;
 
     ProbeConnection(HostSpec host, HostConnector connector, Executor aborter) {
         this.host = host;
@@ -33,6 +34,7 @@ final class ProbeConnection {
      * not part of it), or throws when the host did not answer.
      */
     long probe() throws SQLException {
+        failedInLogin = false;
         Connection c = connection;
         if (c != null) {
             try {
@@ -46,6 +48,9 @@ final class ProbeConnection {
         loginStartedAt = System.nanoTime() | 1; // never 0, which means "not logging in"
         try {
             c = connector.connect(host);
+        } catch (SQLException | RuntimeException e) {
+            failedInLogin = true;
+            throw e;
         } finally {
             loginStartedAt = 0;
         }
@@ -55,6 +60,11 @@ final class ProbeConnection {
             throw new SQLException("the host monitor of " + host.endpoint() + " is stopped", "08003");
         }
         return timedSelectOne(c);
+    }
+
+    /** Whether the last probe failed while logging in (not on its query). */
+    boolean failedInLogin() {
+        return failedInLogin;
     }
 
     /** When the login in progress started (System.nanoTime), or 0 when no login is in progress. */

@@ -31,6 +31,7 @@ final class WatchedConnection {
     @SuppressWarnings("unused") // through BUSY
     private volatile int busy; // statements running now (JDBC allows more than one thread per connection)
     private volatile long busySince;
+    private volatile long lastAnswer; // System.nanoTime() when a statement last came back without error, 0 if never
     private volatile String abortedBecause;
 
     WatchedConnection(Connection connection, HostMonitor monitor, boolean timed) {
@@ -48,6 +49,17 @@ final class WatchedConnection {
 
     void end() {
         BUSY.getAndAdd(this, -1);
+    }
+
+    /** A statement came back from the host without error: the host is alive, whatever its probe says. */
+    void answered() {
+        lastAnswer = System.nanoTime();
+    }
+
+    /** Whether a statement came back from the host since {@code sinceNanos} (System.nanoTime()). */
+    boolean answeredSince(long sinceNanos) {
+        long a = lastAnswer;
+        return a != 0 && a - sinceNanos >= 0;
     }
 
     /** True when a statement runs and has run for at least {@code graceNanos}. */

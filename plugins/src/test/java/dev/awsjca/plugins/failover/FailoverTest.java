@@ -4,6 +4,7 @@ import dev.awsjca.jdbc.ConnectionWrapper;
 import dev.awsjca.jdbc.FailoverFailedSQLException;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
 import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
+import dev.awsjca.plugins.InFlight;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
 import dev.awsjca.testkit.TestDatabase;
@@ -110,18 +111,19 @@ class FailoverTest {
                 return t;
             }
         });
-        Thread.sleep(400);
+        InFlight.await(cluster.writer(), db, sql); // it runs on the server: now the fault
         fault.run();
         return running.get(60, TimeUnit.SECONDS);
     }
 
     @Test
-    void readInFlightGetsFailoverSuccessAndTheConnectionWorksOnTheNewWriter() throws Exception {
+    void aSelectInFlightGets08007BecauseItMayHaveWrittenAndTheConnectionWorksOnTheNewWriter() throws Exception {
         try (Connection c = connectToWriter("")) {
             String oldWriter = host(c);
             Throwable t = failOverDuring(c, "SELECT pg_sleep(3)", cluster::failover);
-            assertInstanceOf(FailoverSuccessSQLException.class, t);
-            assertEquals("08S02", ((SQLException) t).getSQLState());
+            // its text says "read", but a SELECT may call a function that writes: only 08S02 when provably not
+            assertInstanceOf(TransactionStateUnknownSQLException.class, t);
+            assertEquals("08007", ((SQLException) t).getSQLState());
             assertNotEquals(oldWriter, host(c));
             assertTrue(onWriter(c));
             assertEquals(cluster.writer().host(), host(c));
@@ -151,7 +153,8 @@ class FailoverTest {
                     return t;
                 }
             });
-            Thread.sleep(500); // the insert commits on the writer (and its synchronous replica); its reply is dropped
+            // the insert committed on the writer (and its synchronous replica); its reply was dropped
+            InFlight.await(writer, db, "INSERT INTO item VALUES (7, 'reply lost')", "idle");
             cluster.failover();
             Throwable t = insert.get(60, TimeUnit.SECONDS);
             assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
@@ -212,8 +215,8 @@ class FailoverTest {
             cluster.failover();
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 1").close();
-            } catch (FailoverSuccessSQLException e) {
-                assertEquals("08S02", e.getSQLState()); // the idle session died under it: re-run
+            } catch (FailoverSuccessSQLException | TransactionStateUnknownSQLException e) {
+                // the idle session died under it: moved (08007 when the SELECT was already sent)
             }
             assertNotEquals(before, host(c));
             assertTrue(onWriter(c));
@@ -222,10 +225,14 @@ class FailoverTest {
 
     /** Writes a row in a transaction, applies the fault to the writer, commits, fails over; what commit threw. */
     Throwable commitDuringFailover(int id, java.util.function.Consumer<PgNode> fault) throws Exception {
+        return commitDuringFailover("INSERT INTO item VALUES (" + id + ", 'commit during failover')", fault);
+    }
+
+    Throwable commitDuringFailover(String sql, java.util.function.Consumer<PgNode> fault) throws Exception {
         try (Connection c = connectToWriter("")) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                s.execute("INSERT INTO item VALUES (" + id + ", 'commit during failover')");
+                s.execute(sql);
             }
             fault.accept(cluster.writer());
             Future<Throwable> commit = BACKGROUND.submit(() -> {
@@ -242,12 +249,61 @@ class FailoverTest {
         }
     }
 
+    /**
+     * Runs {@code sql} in a transaction whose COMMIT takes a second on the server (a deferred trigger), drops
+     * the writer's replies once pg_stat_activity shows the COMMIT running, fails over; what commit threw.
+     */
+    Throwable commitWithLostReply(String sql) throws Exception {
+        try (Connection d = db.connect(); Statement s = d.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS slow_commit (id serial)");
+            s.execute("CREATE OR REPLACE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql"
+                    + " AS 'BEGIN PERFORM pg_sleep(1); RETURN NULL; END'");
+            s.execute("DROP TRIGGER IF EXISTS slow_commit ON slow_commit");
+            s.execute("CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON slow_commit DEFERRABLE INITIALLY DEFERRED"
+                    + " FOR EACH ROW EXECUTE FUNCTION slow_commit()");
+        }
+        try (Connection c = connectToWriter("")) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+                s.execute("INSERT INTO slow_commit DEFAULT VALUES");
+            }
+            Future<Throwable> commit = BACKGROUND.submit(() -> {
+                try {
+                    c.commit();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            PgNode writer = cluster.writer();
+            InFlight.await(writer, db, "COMMIT", "active");
+            cluster.swallowReplies(writer);
+            InFlight.await(writer, db, "COMMIT", "idle"); // it committed on the server; its reply was dropped
+            cluster.failover();
+            return commit.get(60, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aCommitWhoseReplyIsLostIsNeverReportedRolledBack() throws Exception {
-        Throwable t = commitDuringFailover(10, cluster::swallowReplies);
+        Throwable t = commitWithLostReply("INSERT INTO item VALUES (10, 'commit during failover')");
         // the new writer's "committed" cannot be told from a reused transaction id: unknown, never "rolled back"
         assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
         assertEquals(1, count("id = 10"));
+    }
+
+    @Test
+    void aLostCommitOfATransactionThatWroteThroughASelectIsNeverReportedCommitted() throws Exception {
+        try (Connection d = db.connect(); Statement s = d.createStatement()) {
+            s.execute("CREATE OR REPLACE FUNCTION add_item(i int) RETURNS int LANGUAGE sql"
+                    + " AS 'INSERT INTO item VALUES (i, ''by a function'') RETURNING i'");
+        }
+        // the SQL text reads; the database knows the transaction wrote (it has a transaction id)
+        Throwable t = commitWithLostReply("SELECT add_item(12)");
+        assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
+        assertEquals("08007", ((SQLException) t).getSQLState());
+        assertEquals(1, count("id = 12"));
     }
 
     @Test
@@ -298,7 +354,7 @@ class FailoverTest {
             cluster.failover();
             try (Statement s = a.createStatement()) {
                 s.executeQuery("SELECT 1").close();
-            } catch (FailoverSuccessSQLException expected) {
+            } catch (FailoverSuccessSQLException | TransactionStateUnknownSQLException expected) {
                 // a finds out first
             }
             String writer = cluster.writer().host();
@@ -350,11 +406,14 @@ class FailoverTest {
             cluster.failover();
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 1").close();
-            } catch (FailoverSuccessSQLException expected) {
+            } catch (FailoverSuccessSQLException | TransactionStateUnknownSQLException expected) {
                 // moved
             }
+            // this cluster's (monitors of other test classes' clusters may still linger in this JVM)
             ObjectName name = ManagementFactory.getPlatformMBeanServer()
-                    .queryNames(new ObjectName("dev.awsjca:type=Cluster,*"), null).iterator().next();
+                    .queryNames(new ObjectName("dev.awsjca:type=Cluster,*"), null).stream()
+                    .filter(n -> ObjectName.unquote(n.getKeyProperty("name")).contains("@" + cluster.instanceHostPattern() + "/"))
+                    .findFirst().orElseThrow();
             var server = ManagementFactory.getPlatformMBeanServer();
             assertEquals(cluster.writer().host() + ":" + cluster.writer().port(), server.getAttribute(name, "Writer"));
             assertTrue((Long) server.getAttribute(name, "FailoverCount") >= 1);

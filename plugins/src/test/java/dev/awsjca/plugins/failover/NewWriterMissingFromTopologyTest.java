@@ -64,7 +64,8 @@ class NewWriterMissingFromTopologyTest {
 
             cluster.switchover(late);
             SQLException e = assertThrows(SQLException.class, () -> ClusterUrls.queryString(c, "SELECT 1"));
-            assertEquals("08S02", e.getSQLState(), e.toString());
+            // refused by the demoted writer (08S02), or in flight when its session ended (08007)
+            assertTrue(e.getSQLState().equals("08S02") || e.getSQLState().equals("08007"), e.toString());
             assertEquals(late.host(), ClusterUrls.host(c));
             assertTrue(ClusterUrls.onWriter(c));
         }

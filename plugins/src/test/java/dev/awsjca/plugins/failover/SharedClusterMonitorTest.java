@@ -50,16 +50,16 @@ class SharedClusterMonitorTest {
         return ds;
     }
 
-    /** This cluster's monitors: its key names the host pattern, which holds this cluster's port. */
+    /** This cluster's monitors: its key names the host pattern (which holds this cluster's port), database, user. */
     private List<ClusterMonitor> monitorsOfThisCluster() {
         return ClusterRegistry.shared().monitors().stream()
-                .filter(m -> m.key().endsWith("@" + cluster.instanceHostPattern())).toList();
+                .filter(m -> m.key().contains("@" + cluster.instanceHostPattern() + "/")).toList();
     }
 
     private List<ObjectName> mbeansOfThisCluster() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         return server.queryNames(new ObjectName("dev.awsjca:type=Cluster,*"), null).stream()
-                .filter(n -> ObjectName.unquote(n.getKeyProperty("name")).endsWith("@" + cluster.instanceHostPattern())).toList();
+                .filter(n -> ObjectName.unquote(n.getKeyProperty("name")).contains("@" + cluster.instanceHostPattern() + "/")).toList();
     }
 
     private boolean topologyThreadRuns(String key) {
@@ -91,8 +91,9 @@ class SharedClusterMonitorTest {
 
     @Test
     void twoDataSourcesShareOneMonitorThatStopsWithTheLastConnection() throws Exception {
-        AwsWrapperDataSource orders = dataSource("");
-        AwsWrapperDataSource reports = dataSource("&ApplicationName=reports"); // other driver settings, same cluster
+        // no lingering after the last connection, so that the test can watch everything stop
+        AwsWrapperDataSource orders = dataSource("&monitorDisposalTimeMs=0");
+        AwsWrapperDataSource reports = dataSource("&monitorDisposalTimeMs=0&ApplicationName=reports"); // same cluster
         ClusterMonitor monitor;
         try (Connection a = orders.getConnection(); Connection b = reports.getConnection(); Connection c = orders.getConnection()) {
             monitor = a.unwrap(ConnectionWrapper.class).pipeline().cluster();
@@ -111,9 +112,15 @@ class SharedClusterMonitorTest {
             }, "the monitor's probe connection");
         }
         String key = monitor.key();
-        assertTrue(monitor.isClosed(), "the last connection closed the monitor");
+        await(monitor::isClosed, "the last connection's close to stop the monitor (in the background)");
         assertTrue(monitorsOfThisCluster().isEmpty());
-        assertTrue(mbeansOfThisCluster().isEmpty());
+        await(() -> {
+            try {
+                return mbeansOfThisCluster().isEmpty(); // unregistered as the monitor's close ends
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the monitor's MBean to go");
         await(() -> !topologyThreadRuns(key), "the monitor's threads to end");
         await(() -> {
             try {

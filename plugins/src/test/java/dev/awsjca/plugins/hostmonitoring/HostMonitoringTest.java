@@ -3,6 +3,8 @@ package dev.awsjca.plugins.hostmonitoring;
 import dev.awsjca.jdbc.ConnectionWrapper;
 import dev.awsjca.jdbc.FailoverFailedSQLException;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
+import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
+import dev.awsjca.plugins.InFlight;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
 import dev.awsjca.testkit.TestDatabase;
@@ -135,7 +137,7 @@ class HostMonitoringTest {
             PgNode writer = cluster.writer();
             HostHealth writerHealth = health(c, writer);
             Future<Throwable> query = runInBackground(c, "SELECT pg_sleep(30)");
-            Thread.sleep(300);
+            InFlight.await(cluster.writer(), db, "SELECT pg_sleep(30)"); // running on the server: now the fault
             long blackholed = System.nanoTime();
             cluster.blackhole(writer);
             long detectedMs = await(() -> writerHealth.state() == HostHealth.State.DOWN, 20_000);
@@ -145,8 +147,9 @@ class HostMonitoringTest {
             cluster.failover(); // crashes the (still blackholed) writer, promotes a replica
             Throwable t = query.get(60, TimeUnit.SECONDS);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - blackholed);
-            assertInstanceOf(FailoverSuccessSQLException.class, t, String.valueOf(t));
-            assertEquals("08S02", ((SQLException) t).getSQLState());
+            // the statement was running: whatever its text, it may have written (08007, never 08S02)
+            assertInstanceOf(TransactionStateUnknownSQLException.class, t, String.valueOf(t));
+            assertEquals("08007", ((SQLException) t).getSQLState());
             assertTrue(causedByTheMonitor(t), "the statement was ended by the monitor: " + t);
             assertTrue(ms < 30_000, "recovered after " + ms + " ms, long before the 60 s socket timeout");
             assertNotEquals(writer.host(), hostOf(c).host());
@@ -159,7 +162,7 @@ class HostMonitoringTest {
     void withoutAPromotionTheStuckStatementIsAbortedAndTheApplicationToldNoWriterAnswered() throws Exception {
         try (Connection c = connect(cluster.writer(), "&failoverTimeoutMs=3000")) {
             Future<Throwable> query = runInBackground(c, "SELECT pg_sleep(30)");
-            Thread.sleep(300);
+            InFlight.await(cluster.writer(), db, "SELECT pg_sleep(30)"); // running on the server: now the fault
             long blackholed = System.nanoTime();
             cluster.blackhole(cluster.writer());
             Throwable t = query.get(60, TimeUnit.SECONDS);
@@ -186,8 +189,9 @@ class HostMonitoringTest {
             assertNull(slow.get(60, TimeUnit.SECONDS));
             HostHealth slowHealth = health(onReplica, replica);
             assertEquals(HostHealth.State.UP, slowHealth.state());
-            // the probes did run through the added latency, and answered
-            assertTrue(slowHealth.averageLatencyNanos() >= TimeUnit.MILLISECONDS.toNanos(250), slowHealth.toString());
+            // the probes did run through the added latency, and answered (the last one: the smoothed average
+            // also holds earlier tests' fast probes, the host's health record living on with the lingering monitor)
+            assertTrue(slowHealth.lastLatencyNanos() >= TimeUnit.MILLISECONDS.toNanos(250), slowHealth.toString());
             assertEquals(HostHealth.State.UP, health(onWriter, cluster.writer()).state());
         }
     }
@@ -221,8 +225,8 @@ class HostMonitoringTest {
 
     @Test
     void probesAndTheirThreadsEndWithTheConnections() throws Exception {
-        Connection a = connect(cluster.writer(), "");
-        Connection b = connect(cluster.writer(), "");
+        Connection a = connect(cluster.writer(), "&monitorDisposalTimeMs=0");
+        Connection b = connect(cluster.writer(), "&monitorDisposalTimeMs=0");
         try (Statement s = a.createStatement(); Statement t = b.createStatement()) {
             s.execute("SELECT pg_sleep(1.5)"); // long enough for a probe to go out
             t.execute("SELECT 1");

@@ -2,6 +2,7 @@ package dev.awsjca.plugins.iam;
 
 import dev.awsjca.jdbc.ConnectionWrapper;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
+import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
 import dev.awsjca.plugins.aws.LogCapture;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
@@ -195,7 +196,7 @@ class IamAuthPluginTest {
             cluster.failover();
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 1").close();
-            } catch (FailoverSuccessSQLException expected) {
+            } catch (FailoverSuccessSQLException | TransactionStateUnknownSQLException expected) {
                 // moved to the new writer
             }
             PgNode writer = cluster.writer();
