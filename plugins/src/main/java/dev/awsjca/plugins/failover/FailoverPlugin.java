@@ -471,9 +471,14 @@ final class FailoverPlugin implements ConnectionPlugin {
             return new TransactionStateUnknownSQLException("The connection " + where + " during a transaction, which is lost:"
                     + " restart the transaction", cause);
         }
-        if (cause == null || SqlFailures.isReadOnlyViolation(cause) || !StatementKind.runsSql(call.method())) {
-            // never sent, refused by a demoted writer, or no statement of the application: it did not take
-            // effect. A statement in flight may have written whatever its text says (SELECT f() can): 08007
+        // a replica in recovery writes nothing, whatever ran; unless it has been promoted since it was joined
+        boolean ranOnAStandby = from.role() == HostRole.READER && monitor.topology().writer()
+                .map(w -> !w.endpoint().equals(from.endpoint())).orElse(false);
+        if (cause == null || SqlFailures.isReadOnlyViolation(cause) || !StatementKind.runsSql(call.method())
+                || ranOnAStandby) {
+            // never sent, refused by a demoted writer, no statement of the application, or run on a reader: it
+            // did not take effect. A statement in flight on a writer may have written whatever its text says
+            // (SELECT f() can): 08007
             return new FailoverSuccessSQLException("The connection " + where + "; the statement did not take effect:"
                     + " run it again (on a new statement)", cause);
         }

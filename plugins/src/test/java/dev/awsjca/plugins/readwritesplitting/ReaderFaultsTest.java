@@ -195,7 +195,9 @@ class ReaderFaultsTest {
             try {
                 execute(c, "INSERT INTO rwf VALUES (5)");
             } catch (SQLException e) {
-                assertEquals("08S02", e.getSQLState(), e.toString());
+                // the writer connection kept for this logical connection died with the old writer: the INSERT
+                // never ran (08S02), or its effect cannot be proven (08007); either way the handle moved on
+                assertTrue(List.of("08S02", "08007").contains(e.getSQLState()), e.toString());
                 execute(c, "INSERT INTO rwf VALUES (5)");
             }
             assertFalse(onReplica(c), "on the new writer");
