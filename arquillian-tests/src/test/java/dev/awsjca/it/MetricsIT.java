@@ -74,7 +74,8 @@ class MetricsIT {
         assertTrue(Long.parseLong(attribute(definition, "LastConnectTimeMs")) >= 0);
         assertEquals("0", attribute(definition, "FailoversSucceeded"));
         String clusterKey = attribute(definition, "Cluster");
-        assertTrue(clusterKey.endsWith("@" + cluster.instanceHostPattern()), clusterKey);
+        // the cluster key names the pattern, then the database and user its monitor probes with
+        assertTrue(clusterKey.contains("@" + cluster.instanceHostPattern() + "/"), clusterKey);
         String clusterName = "dev.awsjca:type=Cluster,name=" + javax.management.ObjectName.quote(clusterKey);
         assertEquals(writer, attribute(clusterName, "Writer"));
         assertTrue(attribute(clusterName, "HostStates").contains(writer + "=up"), attribute(clusterName, "HostStates"));
