@@ -1,7 +1,9 @@
 package dev.awsjca.it;
 
 import dev.awsjca.it.app.RowsServlet;
-import dev.awsjca.it.probe.ThreadsServlet;
+import dev.awsjca.testapp.RowWriter;
+import dev.awsjca.testapp.TestApp;
+import dev.awsjca.testapp.probe.ThreadsServlet;
 import dev.awsjca.testkit.PgCluster;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -39,7 +41,9 @@ final class Deployments {
 
     /** The application alone, for a server where the adapter is deployed and configured separately. */
     static WebArchive applicationWar() {
-        return ShrinkWrap.create(WebArchive.class, "app.war").addPackage(RowsServlet.class.getPackage());
+        return ShrinkWrap.create(WebArchive.class, "app.war").addPackage(RowsServlet.class.getPackage())
+                .addPackage(RowWriter.class.getPackage())
+                .setWebXML(new StringAsset(TestApp.webXml("java:/jdbc/aws", "java:/jdbc/aws2")));
     }
 
     /** The rar exactly as the build made it (no ironjacamar.xml): configured in the resource-adapters subsystem. */

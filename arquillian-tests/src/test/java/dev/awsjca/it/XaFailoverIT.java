@@ -1,5 +1,6 @@
 package dev.awsjca.it;
 
+import dev.awsjca.testapp.PrepareHook;
 import dev.awsjca.it.failover.FailoverServlet;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
@@ -54,7 +55,8 @@ class XaFailoverIT {
     static EnterpriseArchive deployment() {
         return ShrinkWrap.create(EnterpriseArchive.class, "xa-failover.ear")
                 .addAsModule(Deployments.resourceAdapter(ironjacamarXml(cluster())))
-                .addAsModule(ShrinkWrap.create(WebArchive.class, "app.war").addPackage(FailoverServlet.class.getPackage()));
+                .addAsModule(ShrinkWrap.create(WebArchive.class, "app.war").addPackage(FailoverServlet.class.getPackage())
+                        .addClass(PrepareHook.class));
     }
 
     /** Its own three-node cluster: these tests crash writers. */

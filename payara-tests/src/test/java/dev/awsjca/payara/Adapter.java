@@ -1,7 +1,10 @@
 package dev.awsjca.payara;
 
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import dev.awsjca.payara.app.RowsServlet;
-import dev.awsjca.payara.probe.ThreadsServlet;
+import dev.awsjca.testapp.RowWriter;
+import dev.awsjca.testapp.TestApp;
+import dev.awsjca.testapp.probe.ThreadsServlet;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -127,7 +130,9 @@ final class Adapter {
     }
 
     static File application() {
-        WebArchive war = ShrinkWrap.create(WebArchive.class, APP + ".war").addPackage(RowsServlet.class.getPackage());
+        WebArchive war = ShrinkWrap.create(WebArchive.class, APP + ".war").addPackage(RowsServlet.class.getPackage())
+                .addPackage(RowWriter.class.getPackage())
+                .setWebXML(new StringAsset(TestApp.webXml("jdbc/aws", "jdbc/aws2")));
         return export(war);
     }
 

@@ -1,5 +1,8 @@
 package dev.awsjca.it.app;
 
+import dev.awsjca.testapp.BmtRowWriter;
+import dev.awsjca.testapp.RowWriter;
+import dev.awsjca.testapp.Rows;
 import jakarta.ejb.EJB;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

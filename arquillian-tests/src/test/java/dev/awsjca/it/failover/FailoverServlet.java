@@ -1,5 +1,6 @@
 package dev.awsjca.it.failover;
 
+import dev.awsjca.testapp.PrepareHook;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.servlet.annotation.WebServlet;

@@ -1,5 +1,9 @@
 package dev.awsjca.payara.app;
 
+import dev.awsjca.testapp.BmtRowWriter;
+import dev.awsjca.testapp.PrepareHook;
+import dev.awsjca.testapp.RowWriter;
+import dev.awsjca.testapp.Rows;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.servlet.annotation.WebServlet;

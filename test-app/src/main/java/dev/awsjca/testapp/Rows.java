@@ -1,4 +1,4 @@
-package dev.awsjca.payara.app;
+package dev.awsjca.testapp;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -8,19 +8,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** The application's SQL: plain JDBC on whatever DataSource it is given. */
-final class Rows {
+public final class Rows {
 
     private Rows() {
     }
 
-    static void insert(DataSource ds, String id) throws SQLException {
+    public static void insert(DataSource ds, String id) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO rows (id) VALUES (?)")) {
             ps.setString(1, id);
             ps.executeUpdate();
         }
     }
 
-    static String database(DataSource ds) throws SQLException {
+    public static String database(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select current_database()")) {
             rs.next();

@@ -1,4 +1,4 @@
-package dev.awsjca.it.probe;
+package dev.awsjca.testapp.probe;
 
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

@@ -1,4 +1,4 @@
-package dev.awsjca.it.app;
+package dev.awsjca.testapp;
 
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJBException;
@@ -15,10 +15,10 @@ import java.sql.SQLException;
 @Stateless
 public class RowWriter {
 
-    @Resource(lookup = "java:/jdbc/aws")
+    @Resource(name = TestApp.FIRST)
     private DataSource first;
 
-    @Resource(lookup = "java:/jdbc/aws2")
+    @Resource(name = TestApp.SECOND)
     private DataSource second;
 
     @Resource

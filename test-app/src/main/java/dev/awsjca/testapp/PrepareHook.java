@@ -1,4 +1,4 @@
-package dev.awsjca.payara.app;
+package dev.awsjca.testapp;
 
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -16,16 +16,16 @@ public final class PrepareHook implements XAResource {
     private static volatile CountDownLatch waiting = new CountDownLatch(1);
     private static volatile CountDownLatch release = new CountDownLatch(1);
 
-    static void arm() {
+    public static void arm() {
         waiting = new CountDownLatch(1);
         release = new CountDownLatch(1);
     }
 
-    static boolean isWaiting() {
+    public static boolean isWaiting() {
         return waiting.getCount() == 0;
     }
 
-    static void release() {
+    public static void release() {
         release.countDown();
     }
 

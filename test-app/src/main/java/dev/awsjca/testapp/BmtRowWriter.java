@@ -1,4 +1,4 @@
-package dev.awsjca.it.app;
+package dev.awsjca.testapp;
 
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
@@ -16,7 +16,7 @@ public class BmtRowWriter {
     @Resource
     private UserTransaction transaction;
 
-    @Resource(lookup = "java:/jdbc/aws")
+    @Resource(name = TestApp.FIRST)
     private DataSource dataSource;
 
     public void insert(String id, boolean commit) throws Exception {
