@@ -1,5 +1,6 @@
 package dev.awsjca.topology;
 
+import dev.awsjca.jdbc.Connections;
 import dev.awsjca.metrics.ClusterMetrics;
 import dev.awsjca.pipeline.AdapterThreads;
 
@@ -547,13 +548,7 @@ public final class ClusterMonitor implements AutoCloseable {
         private void closeConnection() {
             Connection c = connection;
             connection = null;
-            if (c != null) {
-                try {
-                    c.abort(Runnable::run);
-                } catch (SQLException | RuntimeException ignored) {
-                    // it is being thrown away
-                }
-            }
+            Connections.abortQuietly(c);
         }
     }
 

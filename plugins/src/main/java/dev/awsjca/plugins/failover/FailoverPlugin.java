@@ -1,5 +1,6 @@
 package dev.awsjca.plugins.failover;
 
+import dev.awsjca.jdbc.Connections;
 import dev.awsjca.config.ConfigurationException;
 import dev.awsjca.config.HostPattern;
 import dev.awsjca.jdbc.ConnectionWrapper;
@@ -101,10 +102,10 @@ final class FailoverPlugin implements ConnectionPlugin {
         try {
             return joinCluster(first);
         } catch (ConfigurationException e) {
-            abort(first.connection());
+            Connections.abortQuietly(first.connection());
             throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
         } catch (SQLException | RuntimeException e) {
-            abort(first.connection());
+            Connections.abortQuietly(first.connection());
             throw e;
         }
     }
@@ -162,12 +163,12 @@ final class FailoverPlugin implements ConnectionPlugin {
             try {
                 moved = context.connect(target);
                 if (!strict || dialect.isWriter(moved)) {
-                    abort(connection);
+                    Connections.abortQuietly(connection);
                     return new HostConnection(moved, target);
                 }
-                abort(moved); // demoted since the monitor looked
+                Connections.abortQuietly(moved); // demoted since the monitor looked
             } catch (SQLException e) {
-                abort(moved);
+                Connections.abortQuietly(moved);
                 if (!strict || !SqlFailures.isConnectionFailure(e)) {
                     throw e;
                 }
@@ -574,7 +575,7 @@ final class FailoverPlugin implements ConnectionPlugin {
             try {
                 candidate = context.connect(target);
                 if (settings.mode() == FailoverMode.STRICT_WRITER && !monitor.dialect().isWriter(candidate)) {
-                    abort(candidate); // demoted since the monitor looked: look again
+                    Connections.abortQuietly(candidate); // demoted since the monitor looked: look again
                     monitor.reportDown(target);
                     continue;
                 }
@@ -584,7 +585,7 @@ final class FailoverPlugin implements ConnectionPlugin {
                 }
                 fresh = candidate;
             } catch (SQLException | RuntimeException e) {
-                abort(candidate);
+                Connections.abortQuietly(candidate);
                 lastAttempt = e;
                 boolean hostFailed = e instanceof SQLException sql && SqlFailures.isConnectionFailure(sql);
                 if (configuring && !hostFailed) {
@@ -597,7 +598,7 @@ final class FailoverPlugin implements ConnectionPlugin {
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (fresh == null) {
-            abort(old);
+            Connections.abortQuietly(old);
             context.metrics().failover(monitor.key(), System.nanoTime() - start, false, cause);
             LOG.log(Level.WARNING, "failover from {0} failed after {1} ms: {2}; last attempt: {3}", failed.endpoint(), ms,
                     cause == null ? "moved by topology" : cause.getSQLState() + " " + cause.getMessage(),
@@ -606,12 +607,12 @@ final class FailoverPlugin implements ConnectionPlugin {
             return failedForGood(failed, cause, lastAttempt);
         }
         if (closedByApplication) { // closed by another thread while this one moved it: nothing may stay open
-            abort(fresh);
+            Connections.abortQuietly(fresh);
             return new SQLNonTransientConnectionException("The connection was closed during its failover", "08003", cause);
         }
         context.switchConnection(fresh, target);
         stale = false;
-        abort(old);
+        Connections.abortQuietly(old);
         context.metrics().failover(monitor.key(), System.nanoTime() - start, true, cause);
         LOG.log(Level.INFO, "failover from {0} to {1} in {2} ms (target found after {3} ms, connected after {4} ms); cause: {5}",
                 failed.endpoint(), target.endpoint(), ms, TimeUnit.NANOSECONDS.toMillis(found - start),
@@ -656,16 +657,6 @@ final class FailoverPlugin implements ConnectionPlugin {
             Thread.sleep(RECONNECT_PAUSE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void abort(Connection c) {
-        if (c != null) {
-            try {
-                c.abort(Runnable::run); // closes the socket now: a close() could wait on a dead peer
-            } catch (SQLException | RuntimeException ignored) {
-                // it is being thrown away
-            }
         }
     }
 }

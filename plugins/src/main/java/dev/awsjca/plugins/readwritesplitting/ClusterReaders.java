@@ -1,5 +1,6 @@
 package dev.awsjca.plugins.readwritesplitting;
 
+import dev.awsjca.jdbc.Connections;
 import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.HostConnector;
 import dev.awsjca.topology.HostHealth;
@@ -153,7 +154,7 @@ final class ClusterReaders implements AutoCloseable {
         Set<Connection> set = open.get(s.host().endpoint());
         if (set != null) {
             for (Connection c : set) {
-                probeThreads.execute(() -> abort(c)); // the read stuck on it fails now
+                probeThreads.execute(() -> Connections.abortQuietly(c)); // the read stuck on it fails now
             }
         }
     }
@@ -175,7 +176,7 @@ final class ClusterReaders implements AutoCloseable {
                     if (++misses >= count) {
                         Connection stuck = connection;
                         declareUnreachable(state, "no answer for " + misses * intervalMs + " ms");
-                        probeThreads.execute(() -> abort(stuck));
+                        probeThreads.execute(() -> Connections.abortQuietly(stuck));
                     }
                     return;
                 }
@@ -209,7 +210,7 @@ final class ClusterReaders implements AutoCloseable {
                 }
                 state.reachable(true);
             } catch (SQLException | RuntimeException e) {
-                abort(connection);
+                Connections.abortQuietly(connection);
                 connection = null;
                 boolean dead;
                 synchronized (this) {
@@ -223,18 +224,8 @@ final class ClusterReaders implements AutoCloseable {
                     running = false;
                 }
                 if (closed) {
-                    abort(connection);
+                    Connections.abortQuietly(connection);
                 }
-            }
-        }
-    }
-
-    static void abort(Connection c) {
-        if (c != null) {
-            try {
-                c.abort(Runnable::run);
-            } catch (SQLException | RuntimeException ignored) {
-                // it is being thrown away
             }
         }
     }
@@ -245,7 +236,7 @@ final class ClusterReaders implements AutoCloseable {
         ticks.shutdownNow();
         probeThreads.shutdownNow();
         for (Probe p : probes.values()) {
-            abort(p.connection);
+            Connections.abortQuietly(p.connection);
         }
     }
 

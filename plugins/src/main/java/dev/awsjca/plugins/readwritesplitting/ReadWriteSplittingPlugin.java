@@ -1,5 +1,6 @@
 package dev.awsjca.plugins.readwritesplitting;
 
+import dev.awsjca.jdbc.Connections;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
 import dev.awsjca.jdbc.SqlFailures;
 import dev.awsjca.pipeline.ConnectChain;
@@ -44,6 +45,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
     private final PluginContext context;
     private final SplittingSettings settings;
     private final SessionState session;
+    private final SessionSql sqlSession = new SessionSql(); // SET/RESET statements, carried like setters
     private final ReentrantLock lock = new ReentrantLock();
     private final SessionSync sync = new SessionSync();
     private final SqlRouting sqlRouting;
@@ -94,7 +96,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
                 if (r != null) {
                     sync.apply(r, session, true);
                     onReader = true;
-                    ClusterReaders.abort(first.connection());
+                    Connections.abortQuietly(first.connection());
                     return new HostConnection(r, readerHost);
                 }
             }
@@ -102,7 +104,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
             writerReadOnly = true;
             return first;
         } catch (SQLException | RuntimeException e) {
-            ClusterReaders.abort(first.connection());
+            Connections.abortQuietly(first.connection());
             dropReader();
             throw e;
         } finally {
@@ -180,15 +182,15 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
             }
         } else if (m == JdbcMethod.CONNECTION_COMMIT) {
             readAfterWrite.committed(context.currentConnection(), onReader);
-            sqlSession().commit(session);
+            sqlSession.commit(session);
         } else if (m == JdbcMethod.CONNECTION_ROLLBACK && call.args().length == 0) {
             readAfterWrite.transactionEnded();
-            sqlSession().rollback();
+            sqlSession.rollback();
         } else if (isExecute(m)) {
             String sql = call.sql();
             if (sql != null) {
                 boolean synced = sync.inSync(context.currentConnection(), session);
-                if (sqlSession().executed(sql, session, session.autoCommit()) && synced) {
+                if (sqlSession.executed(sql, session, session.autoCommit()) && synced) {
                     sync.synced(context.currentConnection(), session);
                 }
             }
@@ -196,12 +198,6 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
                 readAfterWrite.executedOnWriter(context.currentConnection(), session.autoCommit(), sql);
             }
         }
-    }
-
-    private final SessionSql sqlSession = new SessionSql();
-
-    private SessionSql sqlSession() {
-        return sqlSession;
     }
 
     static boolean isExecute(JdbcMethod m) {
@@ -288,7 +284,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         HostSpec wHost = writerHost;
         HostSpec known = currentWriter();
         if (w == null || w.isClosed() || (known != null && !known.endpoint().equals(wHost.endpoint()))) {
-            ClusterReaders.abort(w);
+            Connections.abortQuietly(w);
             if (known == null) {
                 known = awaitWriter(wHost);
             }
@@ -302,7 +298,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
                 throw e;
             }
             // the writer connection parked while we read is gone (the writer failed over): a new one
-            ClusterReaders.abort(w);
+            Connections.abortQuietly(w);
             wHost = awaitWriter(wHost);
             w = context.connect(wHost);
             sync.apply(w, session, false);
@@ -422,7 +418,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
             if (readers != null) {
                 readers.closed(readerHost, r);
             }
-            ClusterReaders.abort(r);
+            Connections.abortQuietly(r);
             sync.forget(r);
         }
         reader = null;
@@ -495,7 +491,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
                 sync.forget(reader);
                 reader = null;
                 readerHost = null;
-                ClusterReaders.abort(writer);
+                Connections.abortQuietly(writer);
                 writer = null;
                 writerHost = null;
                 onReader = false;
@@ -546,7 +542,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
             try {
                 c.close();
             } catch (SQLException | RuntimeException e) {
-                ClusterReaders.abort(c);
+                Connections.abortQuietly(c);
             }
         }
     }

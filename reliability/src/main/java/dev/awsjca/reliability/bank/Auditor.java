@@ -5,6 +5,7 @@ import dev.awsjca.testkit.PgNode;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -130,9 +131,9 @@ final class Auditor implements AutoCloseable {
                         db + " account " + account.getKey() + ": balance " + account.getValue()
                                 + ", transfer log says " + replayed);
             }
-            for (Map.Entry<Long, int[]> t : s.attempts().entrySet()) {
-                findings.check(Invariant.APPLIED_AT_MOST_ONCE, t.getValue().length == 1,
-                        db + " transfer " + t.getKey() + " applied " + t.getValue().length + " times");
+            for (Map.Entry<Long, List<Integer>> t : s.attempts().entrySet()) {
+                findings.check(Invariant.APPLIED_AT_MOST_ONCE, t.getValue().size() == 1,
+                        db + " transfer " + t.getKey() + " applied " + t.getValue().size() + " times");
             }
         }
         checkBeliefs(ledger, snapshots);
@@ -142,37 +143,28 @@ final class Auditor implements AutoCloseable {
     }
 
     private void checkBeliefs(Ledger ledger, List<BankDatabase.Snapshot> snapshots) {
-        Map<String, BankDatabase.Snapshot> byName = new java.util.HashMap<>();
+        Map<String, BankDatabase.Snapshot> byName = new HashMap<>();
         snapshots.forEach(s -> byName.put(s.database().name(), s));
         for (Attempt a : ledger.acknowledged().values()) {
-            int[] there = byName.get(ledger.databaseOf(a.transferId()).name()).attempts().get(a.transferId());
-            findings.check(Invariant.ACKNOWLEDGED_PRESENT, there != null && contains(there, a.number()),
+            List<Integer> there = byName.get(ledger.databaseOf(a.transferId()).name()).attempts().get(a.transferId());
+            findings.check(Invariant.ACKNOWLEDGED_PRESENT, there != null && there.contains(a.number()),
                     "transfer " + a.transferId() + " try " + a.number() + " was acknowledged and is "
-                            + (there == null ? "missing" : "there only as try " + java.util.Arrays.toString(there)));
+                            + (there == null ? "missing" : "there only as try " + there));
         }
         for (Attempt a : ledger.foundByLookUp().values()) {
-            int[] there = byName.get(ledger.databaseOf(a.transferId()).name()).attempts().get(a.transferId());
-            findings.check(Invariant.ACKNOWLEDGED_PRESENT, there != null && contains(there, a.number()),
+            List<Integer> there = byName.get(ledger.databaseOf(a.transferId()).name()).attempts().get(a.transferId());
+            findings.check(Invariant.ACKNOWLEDGED_PRESENT, there != null && there.contains(a.number()),
                     "transfer " + a.transferId() + " try " + a.number() + " was found by a look-up and is gone now");
         }
         Set<Attempt> failed = ledger.failed();
         for (BankDatabase.Snapshot s : snapshots) {
-            for (Map.Entry<Long, int[]> t : s.attempts().entrySet()) {
+            for (Map.Entry<Long, List<Integer>> t : s.attempts().entrySet()) {
                 for (int number : t.getValue()) {
                     findings.check(Invariant.FAILED_ABSENT, !failed.contains(new Attempt(t.getKey(), number)),
                             "transfer " + t.getKey() + " try " + number + " is applied, but the application saw it fail");
                 }
             }
         }
-    }
-
-    private static boolean contains(int[] values, int v) {
-        for (int x : values) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void sleep(long millis) {

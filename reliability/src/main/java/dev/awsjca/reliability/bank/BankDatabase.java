@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -107,7 +109,7 @@ final class BankDatabase {
             c.setAutoCommit(false);
             c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
             Map<Integer, Long> balances = new HashMap<>();
-            Map<Long, int[]> attempts = new HashMap<>();
+            Map<Long, List<Integer>> attempts = new HashMap<>();
             Map<Integer, Long> replayed = new HashMap<>();
             try (Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT id, balance FROM accounts")) {
@@ -118,9 +120,7 @@ final class BankDatabase {
                 }
                 try (ResultSet rs = s.executeQuery("SELECT id, attempt, from_id, to_id, amount FROM transfers")) {
                     while (rs.next()) {
-                        long id = rs.getLong(1);
-                        int[] seen = attempts.get(id);
-                        attempts.put(id, seen == null ? new int[] {rs.getInt(2)} : append(seen, rs.getInt(2)));
+                        attempts.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>()).add(rs.getInt(2));
                         replayed.merge(rs.getInt(3), -rs.getLong(5), Long::sum);
                         replayed.merge(rs.getInt(4), rs.getLong(5), Long::sum);
                     }
@@ -152,14 +152,8 @@ final class BankDatabase {
         }
     }
 
-    private static int[] append(int[] a, int v) {
-        int[] b = java.util.Arrays.copyOf(a, a.length + 1);
-        b[a.length] = v;
-        return b;
-    }
-
     /** The state of one database at the end: balances, which tries of which transfers are in the log. */
-    record Snapshot(BankDatabase database, Map<Integer, Long> balances, Map<Long, int[]> attempts,
+    record Snapshot(BankDatabase database, Map<Integer, Long> balances, Map<Long, List<Integer>> attempts,
                     Map<Integer, Long> replayedBalances) {
 
         long total() {

@@ -73,7 +73,9 @@ public final class BankRun {
     public BankReport run() throws Exception {
         long started = System.nanoTime();
         Random random = new Random(settings.seed());
-        String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        byte[] secret = new byte[12];
+        new SecureRandom().nextBytes(secret); // not generateSeed: that may block on the entropy pool
+        String password = HexFormat.of().formatHex(secret);
         cluster.execute(cluster.writer(), "postgres", "DROP ROLE IF EXISTS " + APP_ROLE,
                 "CREATE ROLE " + APP_ROLE + " LOGIN PASSWORD '" + password + "'");
         List<BankDatabase> databases = List.of(new BankDatabase("bank_a", settings.accounts(), 1_000),
