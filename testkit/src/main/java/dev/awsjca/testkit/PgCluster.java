@@ -491,6 +491,7 @@ public final class PgCluster implements AutoCloseable {
         if (candidates.isEmpty()) {
             throw new TestkitException("no running replica to promote (writer was " + old.name() + ")");
         }
+        Replication.awaitReceiversStopped(candidates); // what each received is final only then
         PgNode promoted = preferred != null ? preferred : Replication.mostAdvanced(candidates);
         if (!candidates.contains(promoted)) {
             throw new IllegalArgumentException(promoted.name() + " is not a running replica");

@@ -79,6 +79,16 @@ public final class PgNode {
         return logFile;
     }
 
+    /** The last lines of the server's log, for an error message (the cluster's directory goes when it closes). */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(" + logFile + " unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     /** Started by the testkit and not stopped since, and its postmaster process is still there. */
     public boolean isRunning() {
         ProcessHandle p = postmaster;

@@ -20,6 +20,24 @@ final class Replication {
     private Replication() {
     }
 
+    /**
+     * Waits until no replica still streams from the writer that just stopped. A WAL receiver can still be
+     * writing what it read before the writer died: a replica measured before that would look behind, the other
+     * one would be promoted, and this one, now ahead of the new timeline's fork point, could never follow it.
+     */
+    static void awaitReceiversStopped(List<PgNode> replicas) {
+        long deadline = deadline();
+        for (PgNode replica : replicas) {
+            while (!"0".equals(replica.queryString("SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"))) {
+                if (System.nanoTime() > deadline) {
+                    throw new TestkitException(replica.name() + " still streams from the stopped writer after "
+                            + TIMEOUT.toSeconds() + " s");
+                }
+                pause(5);
+            }
+        }
+    }
+
     /** The replica that received the most WAL: it holds every commit a synchronous replica acknowledged. */
     static PgNode mostAdvanced(List<PgNode> candidates) {
         return candidates.stream()
@@ -27,9 +45,15 @@ final class Replication {
                 .orElseThrow();
     }
 
+    /**
+     * How far the replica's WAL goes: the larger of what it received and what it replayed. After a restart,
+     * pg_last_wal_receive_lsn() starts again at the beginning of the segment it streams from, behind WAL the
+     * replica already holds and replayed; measured alone it made a replica look behind the other, which was
+     * promoted, and this one could then never follow the new timeline.
+     */
     private static long receivedLsn(PgNode replica) {
         String lsn = replica.queryString(
-                "SELECT (coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) - '0/0'::pg_lsn)::bigint");
+                "SELECT (greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) - '0/0'::pg_lsn)::bigint");
         return lsn == null ? -1 : Long.parseLong(lsn);
     }
 
@@ -99,8 +123,10 @@ final class Replication {
         long deadline = deadline();
         while (Integer.parseInt(upstream.queryString(sql)) != ids.size()) {
             if (System.nanoTime() > deadline) {
+                StringBuilder logs = new StringBuilder();
+                replicas.forEach(r -> logs.append("\n--- the end of ").append(r.name()).append("'s log:\n").append(r.logTail(15)));
                 throw new TestkitException("replicas " + ids + " did not stream from " + upstream.name() + " within "
-                        + TIMEOUT.toSeconds() + " s; see their logs next to " + upstream.logFile());
+                        + TIMEOUT.toSeconds() + " s" + logs);
             }
             pause(5);
         }
