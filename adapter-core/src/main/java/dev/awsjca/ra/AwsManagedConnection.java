@@ -262,7 +262,19 @@ final class AwsManagedConnection implements ManagedConnection {
     /** A connection made while the adapter was not running connects when first used. */
     synchronized void connectDeferred() throws ResourceException {
         if (logical == null && !destroyed) {
-            logical = factory.open(credentials);
+            adopt(factory.open(credentials));
+        }
+    }
+
+    /**
+     * Takes a connection just opened, unless this one was destroyed while it logged in: destroy() found
+     * nothing to close then, so it is closed here (an undeploy during a login leaves no session behind).
+     */
+    private void adopt(ConnectionWrapper opened) throws ResourceException {
+        logical = opened;
+        if (destroyed) {
+            closeQuietly(opened);
+            throw new ResourceException("this managed connection was destroyed while it connected");
         }
     }
 
@@ -281,9 +293,12 @@ final class AwsManagedConnection implements ManagedConnection {
             return;
         }
         ConnectionWrapper old = logical;
-        logical = factory.open(credentials);
         broken = false;
-        closeQuietly(old);
+        try {
+            adopt(factory.open(credentials));
+        } finally {
+            closeQuietly(old);
+        }
     }
 
     // ---- validation
@@ -418,8 +433,9 @@ final class AwsManagedConnection implements ManagedConnection {
             h.invalidate();
         }
         handles.clear();
-        if (logical != null) {
-            closeQuietly(logical);
+        ConnectionWrapper c = logical; // read after destroyed is set: see adopt()
+        if (c != null) {
+            closeQuietly(c);
         }
         factory.closed(this);
     }

@@ -137,8 +137,9 @@ public class AwsManagedConnectionFactory
         Credentials credentials = Credentials.resolve(this, subject, info instanceof AwsConnectionRequestInfo a ? a : null);
         AwsManagedConnection mc = new AwsManagedConnection(this, credentials, adapterNotRunning() ? null : open(credentials));
         AwsResourceAdapter ra = adapter;
-        if (ra != null) {
-            ra.opened(mc);
+        if (ra != null && !ra.opened(mc)) {
+            mc.destroy();
+            throw new ResourceException("the AWS JCA resource adapter stopped while this connection was being made");
         }
         return mc;
     }

@@ -27,9 +27,11 @@ public class AwsResourceAdapter implements ResourceAdapter {
 
     private final Set<AwsManagedConnection> open = ConcurrentHashMap.newKeySet();
     private volatile ClusterRegistry clusters;
+    private volatile boolean stopped;
 
     @Override
     public void start(BootstrapContext context) {
+        stopped = false;
         clusters = new ClusterRegistry();
         connectDeferred();
     }
@@ -58,6 +60,7 @@ public class AwsResourceAdapter implements ResourceAdapter {
 
     @Override
     public void stop() {
+        stopped = true; // before the copy: a connection registered after it sees this (see opened())
         List<AwsManagedConnection> left = List.copyOf(open);
         if (!left.isEmpty()) {
             LOG.log(Level.DEBUG, "closing {0} connections the container left open", left.size());
@@ -85,8 +88,17 @@ public class AwsResourceAdapter implements ResourceAdapter {
         return registry;
     }
 
-    void opened(AwsManagedConnection mc) {
+    /**
+     * Registers a connection just made; false when the adapter stopped meanwhile, which stop() may not have
+     * seen: the caller destroys it.
+     */
+    boolean opened(AwsManagedConnection mc) {
         open.add(mc);
+        if (stopped) {
+            open.remove(mc);
+            return false;
+        }
+        return true;
     }
 
     void closed(AwsManagedConnection mc) {

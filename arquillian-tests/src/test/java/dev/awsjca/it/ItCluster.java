@@ -7,6 +7,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The PostgreSQL cluster of the WildFly tests: started in this (client) JVM on first use, before
@@ -60,14 +62,19 @@ final class ItCluster {
     }
 
     /** Sessions on the writer the adapter may have opened: to the tests' databases, or its monitors'. */
-    static int adapterSessions() throws SQLException {
+    static List<String> adapterSessions() throws SQLException {
         PgCluster c = get();
         try (Connection conn = DriverManager.getConnection(c.jdbcUrl("postgres"), c.superuser(), c.password());
-             ResultSet rs = conn.createStatement().executeQuery("select count(*) from pg_stat_activity"
+             ResultSet rs = conn.createStatement().executeQuery("select pid, datname, usename, application_name,"
+                     + " backend_start, state, left(query, 60) from pg_stat_activity"
                      + " where backend_type = 'client backend' and pid <> pg_backend_pid()"
                      + " and (datname in ('" + FIRST + "', '" + SECOND + "') or application_name like 'aws-advanced-jca%')")) {
-            rs.next();
-            return rs.getInt(1);
+            List<String> sessions = new ArrayList<>();
+            while (rs.next()) {
+                sessions.add("pid " + rs.getInt(1) + " db " + rs.getString(2) + " user " + rs.getString(3) + " application '"
+                        + rs.getString(4) + "' since " + rs.getString(5) + " " + rs.getString(6) + ": " + rs.getString(7));
+            }
+            return sessions;
         }
     }
 
