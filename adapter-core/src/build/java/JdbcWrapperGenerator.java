@@ -5,6 +5,7 @@ import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Array;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -43,7 +44,8 @@ public class JdbcWrapperGenerator {
             new Wrapped(PreparedStatement.class, "PreparedStatementMethods", "StatementWrapper<D>", "D extends java.sql.PreparedStatement"),
             new Wrapped(CallableStatement.class, "CallableStatementMethods", "PreparedStatementWrapper<D>", "D extends java.sql.CallableStatement"),
             new Wrapped(ResultSet.class, "ResultSetMethods", "WrapperSupport", null),
-            new Wrapped(DatabaseMetaData.class, "DatabaseMetaDataMethods", "WrapperSupport", null));
+            new Wrapped(DatabaseMetaData.class, "DatabaseMetaDataMethods", "WrapperSupport", null),
+            new Wrapped(Array.class, "ArrayMethods", "WrapperSupport", null));
 
     /**
      * Methods written by hand in the *Wrapper classes: they return the wrapper that owns the object, which
@@ -60,7 +62,10 @@ public class JdbcWrapperGenerator {
             PreparedStatement.class, "wrapPreparedStatement",
             CallableStatement.class, "wrapCallableStatement",
             ResultSet.class, "wrapResultSet",
-            DatabaseMetaData.class, "wrapMetaData");
+            DatabaseMetaData.class, "wrapMetaData",
+            Array.class, "wrapArray",
+            // getObject: an array column's value is an Array, which leads back to the connection
+            Object.class, "wrapObject");
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
@@ -198,14 +203,20 @@ public class JdbcWrapperGenerator {
         Type[] params = m.getGenericParameterTypes();
         List<String> names = new ArrayList<>();
         List<String> decls = new ArrayList<>();
+        List<String> passed = new ArrayList<>(); // what pgjdbc gets: its own Array, not our wrapper of it
         for (int i = 0; i < params.length; i++) {
             names.add("a" + i);
             decls.add(params[i].getTypeName() + " a" + i);
+            Class<?> type = m.getParameterTypes()[i];
+            passed.add(type == Array.class || type == Object.class ? "unwrapped(a" + i + ")" : "a" + i);
         }
         String returnType = m.getGenericReturnType().getTypeName();
         boolean isVoid = m.getReturnType() == void.class;
         String boxed = isVoid ? "Void" : box(m.getReturnType(), returnType);
         String wrap = WRAP.get(m.getReturnType());
+        if (m.getGenericReturnType() instanceof TypeVariable<?> t) {
+            wrap = "(" + t.getName() + ") " + wrap; // getObject(int, Class<T>): T is Object once erased
+        }
         if (wrap != null && wrap.matches("wrap(Prepared|Callable)Statement") && params.length > 0 && params[0] == String.class) {
             wrap = wrap + "Of"; // the wrapper keeps its SQL: plugins read it (failover: read-only or not)
         }
@@ -218,7 +229,7 @@ public class JdbcWrapperGenerator {
         // setClientInfo declares only SQLClientInfoException: a plugin's SQLException is converted to it
         Class<?> narrowSql = throwsSql ? null : Arrays.stream(m.getExceptionTypes())
                 .filter(SQLException.class::isAssignableFrom).findFirst().orElse(null);
-        String call = "delegate()." + m.getName() + "(" + String.join(", ", names) + ")";
+        String call = "delegate()." + m.getName() + "(" + String.join(", ", passed) + ")";
         String args = names.isEmpty() ? "JdbcCall.NO_ARGS" : "new Object[] {" + String.join(", ", names) + "}";
 
         StringBuilder b = new StringBuilder();

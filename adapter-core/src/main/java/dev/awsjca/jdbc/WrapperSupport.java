@@ -2,6 +2,7 @@ package dev.awsjca.jdbc;
 
 import dev.awsjca.pipeline.JdbcChain;
 
+import java.sql.Array;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -39,17 +40,28 @@ public abstract class WrapperSupport implements Wrapper {
         return madeOn;
     }
 
-    /** The pgjdbc object calls go to. */
-    protected abstract Wrapper delegate();
+    /** The pgjdbc object calls go to (a java.sql.Wrapper, except an Array). */
+    protected abstract Object delegate();
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : delegate().unwrap(iface);
+        Object d = delegate();
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        if (d instanceof Wrapper w) {
+            return w.unwrap(iface);
+        }
+        if (iface.isInstance(d)) {
+            return iface.cast(d);
+        }
+        throw new SQLException("Cannot unwrap to " + iface.getName());
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || delegate().isWrapperFor(iface);
+        Object d = delegate();
+        return iface.isInstance(this) || (d instanceof Wrapper w ? w.isWrapperFor(iface) : iface.isInstance(d));
     }
 
     Statement wrapStatement(Statement raw) {
@@ -71,6 +83,24 @@ public abstract class WrapperSupport implements Wrapper {
 
     DatabaseMetaData wrapMetaData(DatabaseMetaData raw) {
         return owner.metaDataFor(raw);
+    }
+
+    Array wrapArray(Array raw) {
+        return raw == null ? null : new ArrayWrapper(owner, raw);
+    }
+
+    /** A value of any type: an Array is wrapped (its result sets lead back to the connection), the rest is as is. */
+    Object wrapObject(Object raw) {
+        return raw instanceof Array array && !(raw instanceof ArrayWrapper) ? new ArrayWrapper(owner, array) : raw;
+    }
+
+    /** What pgjdbc is given: its own Array for one of our wrappers (it binds only its own by value). */
+    static Array unwrapped(Array value) {
+        return value instanceof ArrayWrapper w ? w.delegate() : value;
+    }
+
+    static Object unwrapped(Object value) {
+        return value instanceof ArrayWrapper w ? w.delegate() : value;
     }
 
     @Override

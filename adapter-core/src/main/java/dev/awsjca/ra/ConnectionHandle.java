@@ -23,6 +23,7 @@ final class ConnectionHandle implements InvocationHandler {
 
     private final Connection proxy;
     private final Set<Statement> statements = ConcurrentHashMap.newKeySet();
+    private final LastHandles made = new LastHandles();
     private volatile AwsManagedConnection owner;
     private volatile Connection target;
 
@@ -125,7 +126,7 @@ final class ConnectionHandle implements InvocationHandler {
         if (mc != null) {
             mc.afterCall(name, args);
         }
-        return JdbcObjectHandle.wrapResult(this, null, method, result);
+        return JdbcObjectHandle.wrapResult(this, null, method, result, made);
     }
 
     /** Calls the logical connection; SQLExceptions are shown to the managed connection and rethrown as they are. */

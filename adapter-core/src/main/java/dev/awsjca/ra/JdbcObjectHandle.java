@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.sql.Array;
 import java.sql.CallableStatement;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -20,11 +21,12 @@ import java.util.Set;
 final class JdbcObjectHandle implements InvocationHandler {
 
     private static final Set<Class<?>> WRAPPED = Set.of(Statement.class, PreparedStatement.class,
-            CallableStatement.class, ResultSet.class, DatabaseMetaData.class);
+            CallableStatement.class, ResultSet.class, DatabaseMetaData.class, Array.class);
 
     private final ConnectionHandle connection;
     private final Object parent; // the statement handle a result set came from, or null
     private final Object delegate;
+    private final LastHandles made = new LastHandles();
 
     private JdbcObjectHandle(ConnectionHandle connection, Object parent, Object delegate) {
         this.connection = connection;
@@ -33,15 +35,34 @@ final class JdbcObjectHandle implements InvocationHandler {
     }
 
     /** Wraps what a JDBC call returned when it is a JDBC object that can lead back to the connection. */
-    static Object wrapResult(ConnectionHandle connection, Object parent, Method method, Object result) {
-        if (result == null || !WRAPPED.contains(method.getReturnType())) {
+    static Object wrapResult(ConnectionHandle connection, Object parent, Method method, Object result, LastHandles last) {
+        Class<?> type = method.getReturnType() == Object.class && result instanceof Array ? Array.class : method.getReturnType();
+        if (result == null || !WRAPPED.contains(type)) {
             return result;
         }
         if (result instanceof Statement s && !(result instanceof ResultSet)) {
             connection.opened(s);
         }
-        return Proxy.newProxyInstance(JdbcObjectHandle.class.getClassLoader(), new Class<?>[] {method.getReturnType()},
-                new JdbcObjectHandle(connection, parent, result));
+        return last.handleOf(type, result, () -> Proxy.newProxyInstance(JdbcObjectHandle.class.getClassLoader(),
+                new Class<?>[] {type}, new JdbcObjectHandle(connection, parent, result)));
+    }
+
+    /** Arguments as the object behind this handle takes them: an Array handle becomes the Array behind it. */
+    static Object[] unwrapped(Object[] args) {
+        if (args == null) {
+            return null;
+        }
+        Object[] out = args;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof Array && Proxy.isProxyClass(args[i].getClass())
+                    && Proxy.getInvocationHandler(args[i]) instanceof JdbcObjectHandle h) {
+                if (out == args) {
+                    out = args.clone();
+                }
+                out[i] = h.delegate;
+            }
+        }
+        return out;
     }
 
     @Override
@@ -84,10 +105,10 @@ final class JdbcObjectHandle implements InvocationHandler {
         }
         Object result;
         try {
-            result = method.invoke(delegate, args);
+            result = method.invoke(delegate, unwrapped(args));
         } catch (InvocationTargetException e) {
             throw connection.failed(e.getCause());
         }
-        return wrapResult(connection, delegate instanceof Statement ? self : parent, method, result);
+        return wrapResult(connection, delegate instanceof Statement ? self : parent, method, result, made);
     }
 }

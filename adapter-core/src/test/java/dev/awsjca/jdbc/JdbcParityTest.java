@@ -1,6 +1,8 @@
 package dev.awsjca.jdbc;
 
 import dev.awsjca.pipeline.TestPlugins;
+import dev.awsjca.ra.AwsManagedConnectionFactory;
+import dev.awsjca.ra.AwsResourceAdapter;
 import dev.awsjca.testkit.PgClusterExtension;
 import dev.awsjca.testkit.TestDatabase;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -8,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
@@ -51,6 +54,38 @@ class JdbcParityTest {
         if (!plugins.isEmpty()) {
             assertTrue(TestPlugins.EVENTS.size() > direct.entries().size(), "the plugins saw the calls");
         }
+    }
+
+    /** The same through the resource adapter's connection handle, which a server's application holds. */
+    @ParameterizedTest(name = "{0} [through a JCA handle]")
+    @MethodSource("handleScenarios")
+    void sameAsPgjdbcThroughAConnectionHandle(String name, TestDatabase db) throws Exception {
+        JdbcScenarios.Scenario scenario = JdbcScenarios.ALL.get(name);
+        JdbcTrace direct = new JdbcTrace();
+        try (Connection c = db.connect()) {
+            scenario.run(c, direct);
+        }
+        AwsResourceAdapter ra = new AwsResourceAdapter();
+        ra.start(null);
+        try {
+            AwsManagedConnectionFactory mcf = new AwsManagedConnectionFactory();
+            mcf.setUrl(db.jdbcUrl());
+            mcf.setPlugins("");
+            mcf.setUser(db.user());
+            mcf.setPassword(db.password());
+            mcf.setResourceAdapter(ra);
+            JdbcTrace handled = new JdbcTrace();
+            try (Connection c = ((DataSource) mcf.createConnectionFactory()).getConnection()) {
+                scenario.run(c, handled);
+            }
+            assertEquals(direct.entries(), handled.entries());
+        } finally {
+            ra.stop();
+        }
+    }
+
+    static Stream<String> handleScenarios() {
+        return JdbcScenarios.ALL.keySet().stream();
     }
 
     static String wrapperUrl(TestDatabase db, String plugins) {

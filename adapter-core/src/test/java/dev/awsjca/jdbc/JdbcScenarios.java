@@ -52,6 +52,7 @@ final class JdbcScenarios {
         ALL.put("server errors", JdbcScenarios::serverErrors);
         ALL.put("closed objects", JdbcScenarios::closedObjects);
         ALL.put("object identity", JdbcScenarios::identity);
+        ALL.put("arrays and what they lead to", JdbcScenarios::arrays);
         ALL.put("copy through unwrap", JdbcScenarios::copy);
         ALL.put("listen and notify through unwrap", JdbcScenarios::listenNotify);
         ALL.put("warnings", JdbcScenarios::warnings);
@@ -459,6 +460,45 @@ final class JdbcScenarios {
             t.add("unwrapped statement is a pgjdbc statement", s.unwrap(org.postgresql.PGStatement.class) != null);
             t.attempt("unwrap to something else", () -> c.unwrap(String.class));
         }
+    }
+
+    /** Issue 12, defect 15: an Array is a way back to a statement and the connection, like a result set. */
+    static void arrays(Connection c, JdbcTrace t) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT '{1,2,3}'::int[], ARRAY['a','b']")) {
+            rs.next();
+            java.sql.Array ints = rs.getArray(1);
+            t.add("array", ints);
+            t.add("base type", ints.getBaseTypeName() + "/" + ints.getBaseType());
+            t.add("elements", java.util.Arrays.toString((Object[]) ints.getArray()));
+            t.add("slice", java.util.Arrays.toString((Object[]) ints.getArray(2, 2)));
+            ResultSet rows = ints.getResultSet();
+            t.add("array rows", describeArrayRows(rows));
+            t.add("array rows have a statement", rows.getStatement() != null);
+            t.add("that statement's connection is the connection", rows.getStatement().getConnection() == c);
+            t.add("slice rows", describeArrayRows(ints.getResultSet(2, 1)));
+            Object asObject = rs.getObject(2);
+            t.add("getObject is an Array", asObject instanceof java.sql.Array);
+            t.add("its rows lead to the connection", ((java.sql.Array) asObject).getResultSet().getStatement().getConnection() == c);
+            java.sql.Array typed = rs.getObject(1, java.sql.Array.class);
+            t.add("getObject(Array.class) leads to the connection", typed.getResultSet().getStatement().getConnection() == c);
+            try (PreparedStatement ps = c.prepareStatement("SELECT ?::int[], ?::text[], ?::int[]")) {
+                ps.setArray(1, ints); // an array the application read, bound again
+                ps.setObject(2, rs.getArray(2));
+                ps.setArray(3, c.createArrayOf("int4", new Integer[] {4, 5}));
+                try (ResultSet back = ps.executeQuery()) {
+                    back.next();
+                    t.add("bound back", back.getString(1) + " " + back.getString(2) + " " + back.getString(3));
+                }
+            }
+            java.sql.Array made = c.createArrayOf("text", new String[] {"x", "y"});
+            t.add("made", made);
+            t.add("made rows lead to the connection", made.getResultSet().getStatement().getConnection() == c);
+            ints.free();
+            t.attempt("freed array", () -> ints.getArray());
+        }
+        ResultSet tables = c.getMetaData().getTypeInfo();
+        t.add("metadata rows lead to the connection", tables.getStatement().getConnection() == c);
+        tables.close();
     }
 
     static void copy(Connection c, JdbcTrace t) throws Exception {
