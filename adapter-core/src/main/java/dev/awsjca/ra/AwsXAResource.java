@@ -289,7 +289,7 @@ final class AwsXAResource implements XAResource {
         try {
             fresh = mc.factory().open(mc.credentials());
         } catch (ResourceException e) {
-            XAException x = xa(XAException.XAER_RMFAIL, command + " of branch " + Gid.of(xid)
+            XAException x = xa(notNow(command), command + " of branch " + Gid.of(xid)
                     + " could not reach the database: " + e.getMessage(), e);
             if (lostWith != null) {
                 x.addSuppressed(lostWith);
@@ -304,11 +304,21 @@ final class AwsXAResource implements XAResource {
             }
         } catch (SQLException e) {
             throw SqlFailures.isConnectionFailure(e)
-                    ? xa(XAException.XAER_RMFAIL, command + " of branch " + Gid.of(xid) + " lost its connection: " + e.getMessage(), e)
+                    ? xa(notNow(command), command + " of branch " + Gid.of(xid) + " lost its connection: " + e.getMessage(), e)
                     : secondPhaseFailure(command, xid, e);
         } finally {
             closeQuietly(fresh);
         }
+    }
+
+    /**
+     * What the TM is told when a prepared branch cannot be reached now. For a commit, XA_RETRY: the branch
+     * stays prepared and the commit may be issued again later, which Narayana (WildFly) and Payara's JTS both
+     * do; Payara's JTS takes XAER_RMFAIL for an unexpected error and hands the application a SystemException
+     * instead of retrying. A rollback cannot answer XA_RETRY: XAER_RMFAIL, and recovery finishes it.
+     */
+    private static int notNow(String command) {
+        return command.startsWith("COMMIT") ? XAException.XA_RETRY : XAException.XAER_RMFAIL;
     }
 
     private static XAException secondPhaseFailure(String command, Xid xid, SQLException e) {
