@@ -56,6 +56,23 @@ public final class SqlFailures {
         return false;
     }
 
+    /**
+     * The server answered the login and refused it: class 28 (the credentials), 3D000 (the database does not
+     * exist, or was dropped) or 42501 (no CONNECT privilege on it). The host is alive, and another host of
+     * the cluster, or another try with the same login, gets the same answer: waiting for a writer cannot help.
+     */
+    public static boolean isLoginRefused(SQLException e) {
+        if (isAuthenticationFailure(e)) {
+            return true;
+        }
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("3D000".equals(sql.getSQLState()) || "42501".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** 25006: a write in a read-only transaction, which a demoted writer answers too. */
     public static boolean isReadOnlyViolation(SQLException e) {
         return "25006".equals(e.getSQLState());

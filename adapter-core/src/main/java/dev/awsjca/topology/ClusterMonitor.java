@@ -77,6 +77,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private long writerEpoch;
     private long settleUntil = System.nanoTime() + SETTLE_NANOS;
     private long knowledgeGeneration; // of the probe the topology was last made from
+    private SQLException refusedLogin; // the last login a node refused to a probe (the database dropped, say)
+    private long refusedGeneration; // of that probe
     private long searchGeneration; // the last probe started before the running search began
     private final AtomicLong generations = new AtomicLong();
 
@@ -266,8 +268,11 @@ public final class ClusterMonitor implements AutoCloseable {
     /**
      * The writer, once one is found that is not {@code failed} or that was confirmed again after this
      * call; null if none by the deadline. Starts the search if it is not running.
+     *
+     * @throws SQLException when a probe made after this call was refused its login ({@link
+     *         SqlFailures#isLoginRefused}): the nodes answer, and no writer will take this login
      */
-    public HostSpec awaitWriter(HostSpec failed, long deadlineNanos) throws InterruptedException {
+    public HostSpec awaitWriter(HostSpec failed, long deadlineNanos) throws InterruptedException, SQLException {
         synchronized (lock) {
             HostSpec writer = topology.writer().orElse(null);
             if (!searching && writer != null && (failed == null || !writer.endpoint().equals(failed.endpoint()))) {
@@ -279,6 +284,11 @@ public final class ClusterMonitor implements AutoCloseable {
                 writer = topology.writer().orElse(null);
                 if (!searching && writer != null && knowledgeGeneration > asked) {
                     return writer;
+                }
+                if (refusedLogin != null && refusedGeneration > asked) {
+                    // the nodes answer and refuse the login: no writer will take it however long we wait
+                    throw new SQLException("The writer search of cluster " + key + " stopped: " + refusedLogin.getMessage(),
+                            refusedLogin.getSQLState(), refusedLogin);
                 }
                 startSearchLocked(why);
                 long left = deadlineNanos - System.nanoTime();
@@ -498,8 +508,16 @@ public final class ClusterMonitor implements AutoCloseable {
                     return; // the monitor is stopping: its own probes fail, the host did not
                 }
                 logFailure(e, loggingIn);
-                if (e instanceof SQLException sql && (SqlFailures.isAuthenticationFailure(sql) || "08003".equals(sql.getSQLState()))) {
-                    return; // a login refused (or no connection to probe through) says nothing of the host
+                if (e instanceof SQLException sql && SqlFailures.isLoginRefused(sql)) {
+                    synchronized (lock) { // says nothing of the host, and ends a writer search: see awaitWriter
+                        refusedLogin = sql;
+                        refusedGeneration = generation;
+                        lock.notifyAll();
+                    }
+                    return;
+                }
+                if (e instanceof SQLException sql && "08003".equals(sql.getSQLState())) {
+                    return; // no connection to probe through says nothing of the host
                 }
                 health(host).probeFailed();
                 if (isCurrentWriter(generation)) {

@@ -543,9 +543,12 @@ final class FailoverPlugin implements ConnectionPlugin {
 
     private SQLException failedForGood(HostSpec from, SQLException cause, Exception lastAttempt) {
         failedForGood = true;
-        SQLException e = new FailoverFailedSQLException("Failover of the connection to " + from.endpoint() + " found no "
-                + (settings.mode() == FailoverMode.STRICT_WRITER ? "writer" : "host") + " it could use within"
-                + " failoverTimeoutMs=" + settings.timeoutMs() + "; the connection is closed", cause);
+        String why = lastAttempt instanceof SQLException sql && SqlFailures.isLoginRefused(sql)
+                ? " stopped: the database refused the login (" + sql.getSQLState() + " " + sql.getMessage() + ")"
+                : " found no " + (settings.mode() == FailoverMode.STRICT_WRITER ? "writer" : "host") + " it could use within"
+                        + " failoverTimeoutMs=" + settings.timeoutMs();
+        SQLException e = new FailoverFailedSQLException("Failover of the connection to " + from.endpoint() + why
+                + "; the connection is closed", cause);
         if (lastAttempt != null) {
             e.addSuppressed(lastAttempt);
         }
@@ -565,7 +568,12 @@ final class FailoverPlugin implements ConnectionPlugin {
         Exception lastAttempt = null;
         long found = 0;
         while (fresh == null && System.nanoTime() < deadline) {
-            target = target(failed, deadline);
+            try {
+                target = target(failed, deadline);
+            } catch (SQLException refusedOrInterrupted) {
+                lastAttempt = refusedOrInterrupted;
+                break;
+            }
             if (target == null) {
                 break;
             }
@@ -591,6 +599,9 @@ final class FailoverPlugin implements ConnectionPlugin {
                 if (configuring && !hostFailed) {
                     // the new node answered, and refused this session's settings: no other node would take them
                     break;
+                }
+                if (e instanceof SQLException sql && SqlFailures.isLoginRefused(sql)) {
+                    break; // the node answered and refused the login: so would any other, now or later
                 }
                 monitor.reportDown(target);
                 pause();

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the database itself can answer, through the default plugins (failover, hostMonitoring): a refused login,
- * a cancelled statement, a terminated session. Each reaches the application with the
+ * a cancelled statement, a terminated session, a dropped database. Each reaches the application with the
  * database's SQLState, in bounded time, with no password anywhere, and a refusal never starts a failover that
  * waits out {@code failoverTimeoutMs}.
  */
@@ -154,6 +154,25 @@ class DatabaseRefusalsTest {
                     "a terminated session is a lost connection (08S02, 08007) or the server's 57P01, was " + e);
             assertEquals("1", query(c, "SELECT 1"), "the same handle works on a new session");
             assertNotEquals(pid, backendPid(c));
+        }
+    }
+
+    @Test
+    void aDatabaseDroppedUnderTheConnectionFailsFastNamingIt() throws SQLException {
+        TestDatabase doomed = cluster.createFreshDatabase("doomed");
+        try (Connection c = DriverManager.getConnection(url(doomed.name()), db.user(), db.password())) {
+            assertEquals("1", query(c, "SELECT 1"));
+            cluster.dropDatabase(doomed.name()); // WITH (FORCE): the session is terminated first
+            long t0 = System.nanoTime();
+            SQLException e = assertThrows(SQLException.class, () -> query(c, "SELECT 1"));
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertTrue(took.compareTo(BOUND) < 0, "the dropped database was answered after " + took.toMillis()
+                    + " ms: a login the database refuses must not be retried until failoverTimeoutMs");
+            boolean named = false;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                named |= String.valueOf(t.getMessage()).contains(doomed.name());
+            }
+            assertTrue(named, "no message in the chain names the database: " + e);
         }
     }
 
