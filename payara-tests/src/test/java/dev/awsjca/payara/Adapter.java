@@ -55,7 +55,18 @@ final class Adapter {
         payara.asadmin("create-connector-resource", "--poolname", "aws", "jdbc/aws");
         createPool("aws2", standardProperties(TestCluster.SECOND));
         payara.asadmin("create-connector-resource", "--poolname", "aws2", "jdbc/aws2");
-        payara.asadmin("deploy", "--name", APP, "--contextroot", APP, application().getAbsolutePath());
+        payara.asadmin("deploy", "--force=true", "--name", APP, "--contextroot", APP, application().getAbsolutePath());
+    }
+
+    /**
+     * Nothing of the standalone adapter left deployed, for a test of the rar inside an EAR (a user deploys
+     * one or the other): the next {@link #ensureDeployed()} deploys it all again.
+     */
+    static synchronized void undeployAll() {
+        if (deployed) {
+            undeployAdapter();
+        }
+        PayaraDomain.get().tryAsadmin("undeploy", APP);
     }
 
     /** Deletes the pools with their resources, then undeploys the rar; the application stays. */
@@ -72,14 +83,18 @@ final class Adapter {
      * so that neither asadmin's command line nor domain.xml holds it.
      */
     static synchronized void ensurePasswordAlias() {
-        if (aliasCreated) {
-            return;
+        if (!aliasCreated) {
+            createPasswordAlias(PASSWORD_ALIAS, TestCluster.get().password());
+            aliasCreated = true;
         }
+    }
+
+    /** A password alias of the domain, its value passed in a file that is deleted at once. */
+    static void createPasswordAlias(String alias, String password) {
         Path file = Path.of(System.getProperty("payara.work", "target/payara-work"), "alias-password.txt").toAbsolutePath();
         try {
-            Files.writeString(file, "AS_ADMIN_ALIASPASSWORD=" + TestCluster.get().password() + "\n");
-            PayaraDomain.get().asadmin("--passwordfile", file.toString(), "create-password-alias", PASSWORD_ALIAS);
-            aliasCreated = true;
+            Files.writeString(file, "AS_ADMIN_ALIASPASSWORD=" + password + "\n");
+            PayaraDomain.get().asadmin("--passwordfile", file.toString(), "create-password-alias", alias);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

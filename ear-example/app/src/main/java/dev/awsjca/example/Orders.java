@@ -24,8 +24,10 @@ import java.util.List;
 @Startup
 public class Orders {
 
-    // bound by the resource-adapters subsystem (see ear-example/README.md)
-    @Resource(lookup = "java:/jdbc/orders")
+    // a reference each server binds in its own descriptor: WEB-INF/jboss-web.xml on WildFly (java:/jdbc/orders,
+    // from the resource-adapters subsystem), WEB-INF/glassfish-web.xml on Payara (java:app/jdbc/orders, from
+    // the EAR's META-INF/glassfish-resources.xml); see ear-example/README.md
+    @Resource(name = "jdbc/orders")
     private DataSource orders;
 
     @PostConstruct
