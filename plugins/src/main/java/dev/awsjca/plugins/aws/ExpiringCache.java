@@ -105,6 +105,16 @@ public final class ExpiringCache<K, V> {
                 current = null;
             }
         }
+
+        synchronized V lastKnown() {
+            return current == null ? null : current.value();
+        }
+
+        synchronized void extend(V value, long untilNanos) {
+            if (current != null && current.value() == value) {
+                current = new Expiring<>(value, untilNanos);
+            }
+        }
     }
 
     /**
@@ -117,6 +127,23 @@ public final class ExpiringCache<K, V> {
     public Lookup<V> get(K key, Loader<V> loader, long waitMillis, String what, CredentialFetches fetches)
             throws SQLException {
         return slots.computeIfAbsent(key, k -> new Slot<>()).get(loader, waitMillis, what, fetches);
+    }
+
+    /**
+     * The last value made for {@code key}, even an expired one; null when none was made, or it was refused
+     * ({@link #forget}) since. For a caller whose fetch failed and who may do with an older value.
+     */
+    public V lastKnown(K key) {
+        Slot<V> slot = slots.get(key);
+        return slot == null ? null : slot.lastKnown();
+    }
+
+    /** Keeps {@code value} in use until {@code untilNanos} (no fetch before then), unless it was replaced or refused. */
+    public void extend(K key, V value, long untilNanos) {
+        Slot<V> slot = slots.get(key);
+        if (slot != null) {
+            slot.extend(value, untilNanos);
+        }
     }
 
     /** The value was refused (an authentication failure): the next get makes a new one, unless already done. */

@@ -16,12 +16,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Logs in with the username and password of a Secrets Manager secret, read once per cache period however
- * many connections open; when the database refuses them (rotated), the secret is read again once.
+ * many connections open; when the database refuses them (rotated), the secret is read again once. While
+ * Secrets Manager does not answer, the value read before is used.
  */
 final class SecretsManagerPlugin implements ConnectionPlugin {
 
     record Key(String secretId, String region, String endpoint, String profile) {
     }
+
+    /** How long a secret read before is used without asking again while Secrets Manager does not answer. */
+    static final long RETRY_AFTER_MS = 5_000;
+    private static final System.Logger LOG = System.getLogger(SecretsManagerPlugin.class.getName());
 
     private final ExpiringCache<Key, DatabaseSecret> cache;
     private final SecretsSettings settings;
@@ -56,10 +61,32 @@ final class SecretsManagerPlugin implements ConnectionPlugin {
     }
 
     private ExpiringCache.Lookup<DatabaseSecret> read() throws SQLException {
-        // the fetch is bounded by the same time (the SDK's API call timeout): nobody waits much longer
-        return cache.get(key, () -> new ExpiringCache.Expiring<>(SecretFetcher.fetch(settings),
-                System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.ttlS())), settings.timeoutMs(),
-                "secret '" + settings.secretId() + "'", fetches);
+        try {
+            // the fetch is bounded by the same time (the SDK's API call timeout): nobody waits much longer
+            return cache.get(key, () -> new ExpiringCache.Expiring<>(SecretFetcher.fetch(settings),
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.ttlS())), settings.timeoutMs(),
+                    "secret '" + settings.secretId() + "'", fetches);
+        } catch (SQLException e) {
+            return readBefore(e);
+        }
+    }
+
+    /**
+     * While Secrets Manager does not answer (5xx, throttling, a timeout, no network: 08001), logins go on with
+     * the value read before, as the database has most likely not changed the password meanwhile; if it has, it
+     * refuses the login, the value is forgotten, and the login fails with Secrets Manager's error. The endpoint
+     * is asked again after {@link #RETRY_AFTER_MS}, not by every login. A secret never read, or one Secrets
+     * Manager refuses (not found, access denied: 28000), is not reused.
+     */
+    private ExpiringCache.Lookup<DatabaseSecret> readBefore(SQLException failure) throws SQLException {
+        DatabaseSecret before = SqlFailures.isConnectionFailure(failure) ? cache.lastKnown(key) : null;
+        if (before == null) {
+            throw failure;
+        }
+        cache.extend(key, before, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_AFTER_MS));
+        LOG.log(System.Logger.Level.WARNING, "{0}; logging in with the value read before, and asking again in {1} ms",
+                failure.getMessage(), RETRY_AFTER_MS);
+        return new ExpiringCache.Lookup<>(before, false);
     }
 
     private static ConnectRequest withLogin(ConnectRequest request, DatabaseSecret secret) {

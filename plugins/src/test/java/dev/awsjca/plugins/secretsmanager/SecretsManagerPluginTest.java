@@ -126,6 +126,45 @@ class SecretsManagerPluginTest {
         assertEquals(2, secrets.calls().getSecretValue("app/rotating"), "read again once after the refusal");
     }
 
+    /**
+     * Issue 13's bank found that a Secrets Manager outage stopped every new login for its whole length: the
+     * cached secret had expired and nothing else was tried. Logins now go on with the value read before.
+     */
+    @Test
+    void whileSecretsManagerFailsLoginsGoOnWithTheSecretReadBefore() throws Exception {
+        secrets.putSecretJson("app/outage", Map.of("username", role("sm_outage", "outage-Pa55"), "password", "outage-Pa55"));
+        String url = url("app/outage", "&secretsCacheTtlS=1");
+        try (Connection c = DriverManager.getConnection(url)) {
+            assertEquals("sm_outage", currentUser(c));
+        }
+        secrets.faults().failNextWithServerError(Integer.MAX_VALUE);
+        try {
+            Thread.sleep(1_200); // the cached value expired: the next login asks Secrets Manager, which answers 500
+            try (Connection c = DriverManager.getConnection(url)) {
+                assertEquals("sm_outage", currentUser(c), "logged in with the value read before");
+            }
+            int asked = secrets.calls().getSecretValue("app/outage");
+            for (int i = 0; i < 5; i++) {
+                try (Connection c = DriverManager.getConnection(url)) {
+                    assertEquals("sm_outage", currentUser(c));
+                }
+            }
+            assertEquals(asked, secrets.calls().getSecretValue("app/outage"), "the failing endpoint is not asked by every login");
+
+            // rotated during the outage: the database refuses the old value, and the login fails naming the secret
+            SECRET_VALUES.add("rotated-in-outage-Pa55");
+            logs.untraced(() -> cluster.execute(cluster.writer(), "postgres", "ALTER ROLE sm_outage PASSWORD 'rotated-in-outage-Pa55'"));
+            SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(url).close());
+            assertTrue(refused.getMessage().contains("'app/outage'"), refused.getMessage());
+        } finally {
+            secrets.faults().clear();
+        }
+        secrets.putSecretJson("app/outage", Map.of("username", "sm_outage", "password", "rotated-in-outage-Pa55"));
+        try (Connection c = DriverManager.getConnection(url)) {
+            assertEquals("sm_outage", currentUser(c), "Secrets Manager answers again: the new value");
+        }
+    }
+
     @Test
     void alternatingUsersRotation() throws SQLException {
         role("sm_blue", "blue-Pa55");
