@@ -1,5 +1,7 @@
 package dev.awsjca.plugins.readwritesplitting;
 
+import dev.awsjca.plugins.sql.Route;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -20,6 +20,7 @@ import dev.awsjca.pipeline.JdbcMethod;
 import dev.awsjca.pipeline.JdbcMethods;
 import dev.awsjca.pipeline.PluginContext;
 import dev.awsjca.pipeline.SessionState;
+import dev.awsjca.plugins.sql.SessionSql;
 import dev.awsjca.topology.AuroraPostgresDialect;
 import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.Dialect;
@@ -58,10 +59,14 @@ final class FailoverPlugin implements ConnectionPlugin {
     static final Map<String, String> PROBE_PROPERTIES = Map.of("connectTimeout", "2", "socketTimeout", "3",
             "loginTimeout", "3", "ApplicationName", "aws-advanced-jca topology monitor");
     private static final long RECONNECT_PAUSE_MS = 20;
+    private static final String READ_WRITE_SPLITTING = "readWriteSplitting";
 
     private final PluginContext context;
     private final FailoverSettings settings;
     private final SessionState session; // one per logical connection (the context's); guarded by itself
+    // parameters the application sets with SQL (SET search_path ...), carried to the new writer; null when
+    // read/write splitting records them, with its own account of which physical connection has them
+    private final SessionSql sessionSql;
     // One failover at a time per connection: Statement.cancel(), a transaction reaper's rollback and the
     // application's own call can all fail on the same dead socket from different threads.
     private final ReentrantLock moving = new ReentrantLock();
@@ -79,6 +84,7 @@ final class FailoverPlugin implements ConnectionPlugin {
         this.context = context;
         this.settings = settings;
         this.session = context.session();
+        this.sessionSql = context.config().pluginCodes().contains(READ_WRITE_SPLITTING) ? null : new SessionSql();
     }
 
     @Override
@@ -340,9 +346,26 @@ final class FailoverPlugin implements ConnectionPlugin {
             }
         } else if (m == JdbcMethod.CONNECTION_COMMIT || m == JdbcMethod.CONNECTION_ROLLBACK) {
             transactionEnded();
-        } else if (inTransaction && StatementKind.runsSql(m)) {
-            synchronized (this) {
-                executedInTransaction = true;
+            if (sessionSql != null && m == JdbcMethod.CONNECTION_COMMIT) {
+                synchronized (session) {
+                    sessionSql.commit(session);
+                }
+            } else if (sessionSql != null && call.args().length == 0) { // rollback(Savepoint) ends nothing
+                synchronized (session) {
+                    sessionSql.rollback();
+                }
+            }
+        } else if (StatementKind.runsSql(m)) {
+            if (inTransaction) {
+                synchronized (this) {
+                    executedInTransaction = true;
+                }
+            }
+            String sql = call.sql();
+            if (sessionSql != null && sql != null) {
+                synchronized (session) {
+                    sessionSql.executed(sql, session, !inTransaction);
+                }
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.awsjca.plugins.readwritesplitting;
 
+import dev.awsjca.plugins.sql.Route;
+
 import dev.awsjca.pipeline.JdbcCall;
 import dev.awsjca.topology.HostSpec;
 

@@ -1,5 +1,7 @@
 package dev.awsjca.plugins.readwritesplitting;
 
+import dev.awsjca.plugins.sql.SessionSql;
+
 import dev.awsjca.jdbc.Connections;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
 import dev.awsjca.jdbc.SqlFailures;

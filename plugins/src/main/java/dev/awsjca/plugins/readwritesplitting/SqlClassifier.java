@@ -1,6 +1,9 @@
 package dev.awsjca.plugins.readwritesplitting;
 
-import dev.awsjca.plugins.readwritesplitting.SqlLexer.Kind;
+import dev.awsjca.plugins.sql.Route;
+
+import dev.awsjca.plugins.sql.SqlLexer;
+import dev.awsjca.plugins.sql.SqlLexer.Kind;
 
 import java.util.Set;
 

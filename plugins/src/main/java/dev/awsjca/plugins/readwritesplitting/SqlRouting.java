@@ -1,5 +1,7 @@
 package dev.awsjca.plugins.readwritesplitting;
 
+import dev.awsjca.plugins.sql.Route;
+
 import dev.awsjca.jdbc.SqlFailures;
 import dev.awsjca.pipeline.JdbcCall;
 import dev.awsjca.pipeline.JdbcChain;

@@ -76,4 +76,47 @@ class SessionStateFailoverTest {
             cluster.rejoin(old);
         }
     }
+
+    /**
+     * Parameters set with SQL come back on the new writer with the failover plugin alone (they were carried
+     * only when read/write splitting was configured too): a search_path lost on failover sends the next
+     * statements to another schema's tables. A SET rolled back and a SET LOCAL are not carried.
+     */
+    @Test
+    void parametersSetWithSqlSurviveAFailover() throws Exception {
+        try (Connection c = urls.connect(urls.url(cluster.writer(), ""))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET search_path TO ledger_app");
+                s.execute("SET application_name = 'ledger-sql'");
+                s.execute("SET my_app.tenant = '42'");
+                c.setAutoCommit(false);
+                s.execute("SET statement_timeout = '7s'"); // rolled back below: not carried
+                s.execute("SET LOCAL lock_timeout = '3s'");
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            PgNode old = cluster.writer();
+
+            cluster.failover();
+            String first = null;
+            for (int i = 0; i < 3 && first == null; i++) {
+                try {
+                    first = ClusterUrls.queryString(c, "SELECT 1"); // the move may be silent, or answered 08xxx
+                } catch (SQLException e) {
+                    assertTrue(e.getSQLState().startsWith("08"), e.toString());
+                }
+            }
+            assertEquals("1", first);
+            assertEquals(cluster.writer().host(), ClusterUrls.host(c));
+            assertNotEquals(old.host(), ClusterUrls.host(c));
+
+            assertEquals("0", ClusterUrls.queryString(c, "SELECT count(*) FROM entry"), "search_path is ledger_app");
+            assertEquals("ledger_app", ClusterUrls.queryString(c, "SELECT current_schema()"));
+            assertEquals("ledger-sql", ClusterUrls.queryString(c, "SHOW application_name"));
+            assertEquals("42", ClusterUrls.queryString(c, "SELECT current_setting('my_app.tenant')"));
+            assertEquals("0", ClusterUrls.queryString(c, "SHOW statement_timeout"), "a SET rolled back is not carried");
+            assertEquals("0", ClusterUrls.queryString(c, "SHOW lock_timeout"), "a SET LOCAL is not carried");
+            cluster.rejoin(old);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package dev.awsjca.plugins.readwritesplitting;
 
+import dev.awsjca.plugins.sql.Route;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,4 +1,4 @@
-package dev.awsjca.plugins.readwritesplitting;
+package dev.awsjca.plugins.sql;
 
 import dev.awsjca.pipeline.SessionState;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
-package dev.awsjca.plugins.readwritesplitting;
+package dev.awsjca.plugins.sql;
 
 import dev.awsjca.pipeline.SessionState;
-import dev.awsjca.plugins.readwritesplitting.SqlLexer.Kind;
+import dev.awsjca.plugins.sql.SqlLexer.Kind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  * physical connection. Inside a transaction they take effect at commit and vanish at rollback, as in
  * PostgreSQL; {@code SET LOCAL} and {@code SET TRANSACTION} last one transaction and are not carried.
  */
-final class SessionSql {
+public final class SessionSql {
 
     private record Change(String name, String statement) {
     }
@@ -20,7 +20,7 @@ final class SessionSql {
     private final List<Change> pending = new ArrayList<>();
 
     /** Records {@code sql} if it sets a session parameter; true when the session changed now. */
-    boolean executed(String sql, SessionState session, boolean autoCommit) {
+    public boolean executed(String sql, SessionState session, boolean autoCommit) {
         Change change = parse(sql);
         if (change == null) {
             return false;
@@ -33,14 +33,14 @@ final class SessionSql {
         return true;
     }
 
-    void commit(SessionState session) {
+    public void commit(SessionState session) {
         for (Change c : pending) {
             apply(c, session);
         }
         pending.clear();
     }
 
-    void rollback() {
+    public void rollback() {
         pending.clear();
     }
 

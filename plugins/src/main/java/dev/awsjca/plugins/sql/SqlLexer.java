@@ -1,4 +1,4 @@
-package dev.awsjca.plugins.readwritesplitting;
+package dev.awsjca.plugins.sql;
 
 /**
  * PostgreSQL's lexical structure, as much as routing needs: it steps over white space, comments (nested
@@ -6,9 +6,9 @@ package dev.awsjca.plugins.readwritesplitting;
  * identifiers, and hands out words, numbers and punctuation. It allocates nothing while scanning: a
  * token is its kind and its bounds in the text.
  */
-final class SqlLexer {
+public final class SqlLexer {
 
-    enum Kind { WORD, QUOTED_IDENTIFIER, STRING, NUMBER, LEFT_PAREN, RIGHT_PAREN, SEMICOLON, CAST, OTHER, END }
+    public enum Kind { WORD, QUOTED_IDENTIFIER, STRING, NUMBER, LEFT_PAREN, RIGHT_PAREN, SEMICOLON, CAST, OTHER, END }
 
     private final String sql;
     private final int length;
@@ -20,47 +20,47 @@ final class SqlLexer {
     private int start;
     private int end;
 
-    SqlLexer(String sql) {
+    public SqlLexer(String sql) {
         this.sql = sql;
         this.length = sql.length();
     }
 
-    Kind kind() {
+    public Kind kind() {
         return kind;
     }
 
-    Route hint() {
+    public Route hint() {
         return hint;
     }
 
     /** True when the current token is the word {@code keyword} (given in lower case), in any case. */
-    boolean is(String keyword) {
+    public boolean is(String keyword) {
         return kind == Kind.WORD && end - start == keyword.length() && sql.regionMatches(true, start, keyword, 0, keyword.length());
     }
 
     /** The current word in lower case (allocates: only for the few tokens that need it). */
-    String word() {
+    public String word() {
         return sql.substring(start, end).toLowerCase(java.util.Locale.ROOT);
     }
 
-    String text() {
+    public String text() {
         return sql.substring(start, end);
     }
 
-    int start() {
+    public int start() {
         return start;
     }
 
-    int end() {
+    public int end() {
         return end;
     }
 
-    String source() {
+    public String source() {
         return sql;
     }
 
     /** Moves to the next token and returns its kind ({@link Kind#END} at the end of the text). */
-    Kind next() {
+    public Kind next() {
         skipSpaceAndComments();
         start = pos;
         if (pos >= length) {
