@@ -32,12 +32,8 @@ import dev.awsjca.topology.TopologyEndpoints;
 
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransactionRollbackException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,11 +70,7 @@ final class FailoverPlugin implements ConnectionPlugin {
     private volatile boolean stale;
     private volatile boolean closedByApplication;
     private volatile boolean failedForGood;
-    // the open local transaction: whether it ran any statement, and (read just before its commit) its
-    // transaction id, null when it wrote nothing. Guarded by this.
-    private boolean executedInTransaction;
-    private boolean txidKnown;
-    private Long txid;
+    private final LocalTransaction transaction = new LocalTransaction();
 
     FailoverPlugin(PluginContext context, FailoverSettings settings) {
         this.context = context;
@@ -342,10 +334,10 @@ final class FailoverPlugin implements ConnectionPlugin {
                 session.record(call);
             }
             if (m == JdbcMethod.CONNECTION_SET_AUTO_COMMIT) {
-                transactionEnded();
+                transaction.ended();
             }
         } else if (m == JdbcMethod.CONNECTION_COMMIT || m == JdbcMethod.CONNECTION_ROLLBACK) {
-            transactionEnded();
+            transaction.ended();
             if (sessionSql != null && m == JdbcMethod.CONNECTION_COMMIT) {
                 synchronized (session) {
                     sessionSql.commit(session);
@@ -357,9 +349,7 @@ final class FailoverPlugin implements ConnectionPlugin {
             }
         } else if (StatementKind.runsSql(m)) {
             if (inTransaction) {
-                synchronized (this) {
-                    executedInTransaction = true;
-                }
+                transaction.executed();
             }
             String sql = call.sql();
             if (sessionSql != null && sql != null) {
@@ -368,12 +358,6 @@ final class FailoverPlugin implements ConnectionPlugin {
                 }
             }
         }
-    }
-
-    private synchronized void transactionEnded() {
-        executedInTransaction = false;
-        txidKnown = false;
-        txid = null;
     }
 
     /**
@@ -385,24 +369,19 @@ final class FailoverPlugin implements ConnectionPlugin {
      * was lost before the commit was sent (a failover happened), else null.
      */
     private SQLException learnWhetherWritten(JdbcCall<?> call, Connection ranOn) throws SQLException {
-        synchronized (this) {
-            if (!executedInTransaction || txidKnown || context.isGlobalTransactionBranch()) {
-                return null;
-            }
+        if (!transaction.txidWanted() || context.isGlobalTransactionBranch()) {
+            return null;
         }
         Long id;
         try {
-            id = currentTxid(ranOn);
+            id = LocalTransaction.currentTxid(ranOn);
         } catch (SQLException e) {
             if (!SqlFailures.isConnectionFailure(e) || !onCurrentConnection(call)) {
                 return null; // the commit itself will say what is wrong; its outcome stays "unknown" if lost
             }
             return failOver(call, null, true, ranOn); // the commit was never sent: the transaction did not commit
         }
-        synchronized (this) {
-            txid = id;
-            txidKnown = true;
-        }
+        transaction.txid(id);
         return null;
     }
 
@@ -441,15 +420,6 @@ final class FailoverPlugin implements ConnectionPlugin {
                 cause);
     }
 
-    private static Long currentTxid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_catalog.txid_current_if_assigned()")) {
-            rs.next();
-            long id = rs.getLong(1);
-            return rs.wasNull() ? null : id;
-        }
-    }
-
     // ---- failover
 
     /**
@@ -460,14 +430,10 @@ final class FailoverPlugin implements ConnectionPlugin {
             throws SQLException {
         HostSpec from;
         String where;
-        boolean txidKnown;
-        Long txid;
+        LocalTransaction.Known known;
         moving.lock();
         try {
-            synchronized (this) {
-                txidKnown = this.txidKnown;
-                txid = this.txid;
-            }
+            known = transaction.known();
             from = context.currentHost();
             boolean movedMeanwhile = context.currentConnection() != ranOn; // by another thread's failover
             SQLException failed = failedForGood ? failedForGood(from, cause, null) : null;
@@ -484,13 +450,13 @@ final class FailoverPlugin implements ConnectionPlugin {
         }
         JdbcMethod m = call.method();
         if (m == JdbcMethod.CONNECTION_COMMIT) {
-            return commitOutcome(where, txidKnown, txid, cause);
+            return transaction.commitOutcome(where, known, cause, context.currentConnection());
         }
         if (m == JdbcMethod.CONNECTION_ROLLBACK) {
-            transactionEnded();
+            transaction.ended();
             return null; // the transaction died with its node: rolled back either way
         }
-        transactionEnded();
+        transaction.ended();
         if (inTransaction) {
             return new TransactionStateUnknownSQLException("The connection " + where + " during a transaction, which is lost:"
                     + " restart the transaction", cause);
@@ -508,44 +474,6 @@ final class FailoverPlugin implements ConnectionPlugin {
         }
         return new TransactionStateUnknownSQLException("The connection " + where + " while a write was in flight; whether"
                 + " it took effect is unknown: check before running it again", cause);
-    }
-
-    private SQLException commitOutcome(String where, boolean txidKnown, Long txid, SQLException cause) {
-        transactionEnded();
-        if (txidKnown && txid == null) {
-            return null; // the database said it wrote nothing: committed or not, nothing differs
-        }
-        if (cause == null) {
-            return new SQLTransactionRollbackException("The connection " + where + " before the commit was sent; the"
-                    + " transaction did not commit: run it again", "40000");
-        }
-        if (txid != null) {
-            // Only "did not commit" can be proven on the new writer. Its "committed" may belong to another
-            // transaction that got the same id after the promotion, when this one's records never reached
-            // the replica (seen in the tests: the first write after promotion). "aborted", "in progress"
-            // and "in the future" all mean this transaction did not commit there.
-            String status = txidStatus(txid);
-            if (status != null && !"committed".equals(status)) {
-                LOG.log(Level.INFO, "commit whose reply was lost: not committed (txid {0} is {1} on the new writer)", txid, status);
-                return new SQLTransactionRollbackException("The connection " + where + " during commit; the new writer shows"
-                        + " the transaction did not commit: run it again", "40000", cause);
-            }
-        }
-        return new TransactionStateUnknownSQLException("The connection " + where + " during commit; whether the"
-                + " transaction committed is unknown", cause);
-    }
-
-    /** {@code committed}, {@code aborted}, {@code in progress}, or null when the writer cannot tell. */
-    private String txidStatus(long txid) {
-        try (PreparedStatement ps = context.currentConnection().prepareStatement("SELECT pg_catalog.txid_status(?)")) {
-            ps.setLong(1, txid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            // 22023 "in the future": the new writer never saw this transaction, so it did not commit there
-            return "22023".equals(e.getSQLState()) ? "in the future" : null;
-        }
     }
 
     private void moveQuietly(Connection ranOn) throws SQLException {
