@@ -1,6 +1,7 @@
 package dev.awsjca.it;
 
 import dev.awsjca.it.hardening.HardeningServlet;
+import dev.awsjca.it.lob.LobDocument;
 import dev.awsjca.it.lob.LobServlet;
 import dev.awsjca.it.probe.LoadersServlet;
 import dev.awsjca.testkit.PgCluster;
@@ -13,7 +14,6 @@ import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
@@ -78,19 +78,7 @@ class AdapterHardeningIT {
     @Deployment(name = "lob", managed = false, testable = false)
     static WebArchive lobApp() {
         return ShrinkWrap.create(WebArchive.class, "lob.war").addPackage(LobServlet.class.getPackage())
-                .addAsResource(new StringAsset("""
-                        <?xml version="1.0" encoding="UTF-8"?>
-                        <persistence xmlns="https://jakarta.ee/xml/ns/persistence" version="3.0">
-                          <persistence-unit name="lobs" transaction-type="JTA">
-                            <jta-data-source>java:/jdbc/hard-xa</jta-data-source>
-                            <class>dev.awsjca.it.lob.LobDocument</class>
-                            <exclude-unlisted-classes>true</exclude-unlisted-classes>
-                            <properties>
-                              <property name="hibernate.hbm2ddl.auto" value="none"/>
-                            </properties>
-                          </persistence-unit>
-                        </persistence>
-                        """), "META-INF/persistence.xml");
+                .addAsResource(Deployments.persistenceXml("lobs", "java:/jdbc/hard-xa", LobDocument.class), "META-INF/persistence.xml");
     }
 
     @ArquillianResource

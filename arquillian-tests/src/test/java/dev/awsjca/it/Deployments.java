@@ -131,6 +131,23 @@ final class Deployments {
                 xml(cluster.superuser()), password);
     }
 
+    /** A JTA persistence unit of one entity on a DataSource of the adapter, the schema left as it is. */
+    static StringAsset persistenceXml(String unit, String jtaDataSource, Class<?> entity) {
+        return new StringAsset("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <persistence xmlns="https://jakarta.ee/xml/ns/persistence" version="3.0">
+                  <persistence-unit name="%s" transaction-type="JTA">
+                    <jta-data-source>%s</jta-data-source>
+                    <class>%s</class>
+                    <exclude-unlisted-classes>true</exclude-unlisted-classes>
+                    <properties>
+                      <property name="hibernate.hbm2ddl.auto" value="none"/>
+                    </properties>
+                  </persistence-unit>
+                </persistence>
+                """.formatted(unit, jtaDataSource, entity.getName()));
+    }
+
     static String xml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }

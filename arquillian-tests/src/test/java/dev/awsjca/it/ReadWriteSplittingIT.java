@@ -1,5 +1,6 @@
 package dev.awsjca.it;
 
+import dev.awsjca.it.rws.Row;
 import dev.awsjca.it.rws.RwsServlet;
 import dev.awsjca.testapp.probe.ThreadsServlet;
 import dev.awsjca.testkit.PgCluster;
@@ -11,7 +12,6 @@ import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
@@ -80,19 +80,7 @@ class ReadWriteSplittingIT {
                 Map.of("Plugins", "readWriteSplitting,failover,hostMonitoring", "Role", "reader",
                         "ClusterInstanceHostPattern", c.instanceHostPattern()), 10, c);
         WebArchive war = ShrinkWrap.create(WebArchive.class, "rws.war").addPackage(RwsServlet.class.getPackage())
-                .addAsResource(new StringAsset("""
-                        <?xml version="1.0" encoding="UTF-8"?>
-                        <persistence xmlns="https://jakarta.ee/xml/ns/persistence" version="3.0">
-                          <persistence-unit name="reader" transaction-type="JTA">
-                            <jta-data-source>java:/jdbc/rws-reader</jta-data-source>
-                            <class>dev.awsjca.it.rws.Row</class>
-                            <exclude-unlisted-classes>true</exclude-unlisted-classes>
-                            <properties>
-                              <property name="hibernate.hbm2ddl.auto" value="none"/>
-                            </properties>
-                          </persistence-unit>
-                        </persistence>
-                        """), "META-INF/persistence.xml");
+                .addAsResource(Deployments.persistenceXml("reader", "java:/jdbc/rws-reader", Row.class), "META-INF/persistence.xml");
         return ShrinkWrap.create(EnterpriseArchive.class, "awsjca-rws.ear")
                 .addAsModule(Deployments.resourceAdapter(Deployments.ironjacamarXml(writer, reader)))
                 .addAsModule(war);
