@@ -4,6 +4,7 @@ import dev.awsjca.jdbc.ConnectionWrapper;
 import dev.awsjca.jdbc.FailoverFailedSQLException;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
 import dev.awsjca.jdbc.TransactionStateUnknownSQLException;
+import dev.awsjca.metrics.MetricsRegistry;
 import dev.awsjca.plugins.InFlight;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -143,6 +147,14 @@ class HostMonitoringTest {
             long detectedMs = await(() -> writerHealth.state() == HostHealth.State.DOWN, 20_000);
             assertTrue(detectedMs >= 0 && detectedMs < 10_000, "declared dead after " + detectedMs + " ms (expected about 2-3 s)");
             assertFalse(query.isDone(), "the failover plugin waits for a new writer");
+            // what an operator reads: the cluster's MBean counts the detection and its time (first missed probe
+            // to dead), which the test, from the blackhole on, can only have seen later
+            ObjectName mbean = MetricsRegistry.clusterName(clusterOf(c).key());
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            long lastDetectionMs = (Long) jmx.getAttribute(mbean, "LastDetectionMs");
+            assertTrue((Long) jmx.getAttribute(mbean, "Detections") >= 1, "JMX counts the detection");
+            assertTrue(lastDetectionMs > 0 && lastDetectionMs <= detectedMs + 500,
+                    "JMX shows a detection of " + lastDetectionMs + " ms; the test saw the host dead " + detectedMs + " ms after the blackhole");
 
             cluster.failover(); // crashes the (still blackholed) writer, promotes a replica
             Throwable t = query.get(60, TimeUnit.SECONDS);
