@@ -1,8 +1,6 @@
 package dev.awsjca.plugins.failover;
 
 import dev.awsjca.jdbc.Connections;
-import dev.awsjca.config.ConfigurationException;
-import dev.awsjca.config.HostPattern;
 import dev.awsjca.jdbc.ConnectionWrapper;
 import dev.awsjca.jdbc.FailoverFailedSQLException;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
@@ -21,14 +19,10 @@ import dev.awsjca.pipeline.JdbcMethods;
 import dev.awsjca.pipeline.PluginContext;
 import dev.awsjca.pipeline.SessionState;
 import dev.awsjca.plugins.sql.SessionSql;
-import dev.awsjca.topology.AuroraPostgresDialect;
 import dev.awsjca.topology.ClusterMonitor;
-import dev.awsjca.topology.Dialect;
-import dev.awsjca.topology.Dialects;
 import dev.awsjca.topology.HostRole;
 import dev.awsjca.topology.HostSpec;
 import dev.awsjca.topology.Topology;
-import dev.awsjca.topology.TopologyEndpoints;
 
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -84,161 +78,14 @@ final class FailoverPlugin implements ConnectionPlugin {
         return JdbcMethods.ALL;
     }
 
-    // ---- connect: join the cluster, and land where the mode says
+    // ---- connect: join the cluster, and land where the mode says (Placement)
 
     @Override
     public HostConnection connect(ConnectRequest request, ConnectChain next) throws SQLException {
         if (!request.initial()) {
             return next.connect(request);
         }
-        HostConnection first;
-        try {
-            first = next.connect(request);
-        } catch (SQLException e) {
-            first = connectThroughTopology(request, next, e);
-        }
-        try {
-            return joinCluster(first);
-        } catch (ConfigurationException e) {
-            Connections.abortQuietly(first.connection());
-            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
-        } catch (SQLException | RuntimeException e) {
-            Connections.abortQuietly(first.connection());
-            throw e;
-        }
-    }
-
-    private HostConnection joinCluster(HostConnection first) throws SQLException {
-        Connection connection = first.connection();
-        Dialect dialect = settings.dialect() != null ? Dialects.byCode(settings.dialect()) : Dialects.detect(connection);
-        HostPattern pattern = dialect instanceof AuroraPostgresDialect ? settings.requirePattern(dialect.code())
-                : settings.instancePattern();
-        List<HostSpec> urlHosts = context.config().hosts();
-        TopologyEndpoints endpoints = new TopologyEndpoints(pattern, urlHosts);
-        String key = ClusterKeys.key(dialect, pattern, urlHosts, context.config());
-        ClusterMonitor.MemberConnector through = context::connect; // probes log in as this connection does, while it is open
-        monitor = context.clusters().acquire(key, () -> {
-            ClusterMonitor m = new ClusterMonitor(key, dialect, endpoints, PROBE_PROPERTIES, settings.topologyRefreshMs(),
-                    settings.monitorDisposalMs());
-            m.addMember(this, through); // before it starts: its first probes go out at once
-            return m;
-        });
-        boolean idle = monitor.addMember(this, through);
-        context.joinCluster(monitor);
-
-        Topology topology = monitor.topology();
-        if (topology.writer().isEmpty() || idle) { // idle: it lingered without probing; what it knows may be old
-            topology = monitor.refreshFrom(connection, first.host());
-        }
-        HostSpec here = locate(connection, first.host(), topology, dialect);
-        // the node's own word, not the topology's (which may be up to clusterTopologyRefreshMs old, or older
-        // after the monitor lingered): a stale topology must not send a connection to a demoted writer
-        boolean hereWrites = dialect.isWriter(connection);
-        if (hereWrites != (here.role() == HostRole.WRITER)) {
-            topology = monitor.refreshFrom(connection, first.host());
-            here = locate(connection, first.host(), topology, dialect).withRole(hereWrites ? HostRole.WRITER : HostRole.READER);
-        }
-        HostSpec target = here;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
-        if (settings.mode() == FailoverMode.STRICT_WRITER && here.role() != HostRole.WRITER) {
-            target = topology.writer().orElse(null);
-            if (target == null) {
-                target = awaitWriter(null, deadline);
-            }
-            if (target == null) {
-                throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
-                        + settings.timeoutMs(), null);
-            }
-        }
-        if (target.endpoint().equals(first.host().endpoint())) {
-            return new HostConnection(connection, target);
-        }
-        // a cluster endpoint, or a node that is not the writer: go to the instance endpoint itself, checked
-        boolean strict = settings.mode() == FailoverMode.STRICT_WRITER;
-        SQLException lastFailure = null;
-        while (true) {
-            Connection moved = null;
-            try {
-                moved = context.connect(target);
-                if (!strict || dialect.isWriter(moved)) {
-                    Connections.abortQuietly(connection);
-                    return new HostConnection(moved, target);
-                }
-                Connections.abortQuietly(moved); // demoted since the monitor looked
-            } catch (SQLException e) {
-                Connections.abortQuietly(moved);
-                if (!strict || !SqlFailures.isConnectionFailure(e)) {
-                    throw e;
-                }
-                lastFailure = e;
-            }
-            monitor.reportDown(target); // the writer the monitor knew is not: look for the new one
-            HostSpec found = awaitWriter(target, deadline);
-            if (found == null) {
-                throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
-                        + settings.timeoutMs(), lastFailure);
-            }
-            target = found;
-            if (hereWrites && target.endpoint().equals(first.host().endpoint())) {
-                return new HostConnection(connection, target);
-            }
-        }
-    }
-
-    /**
-     * The URL's host did not answer. When it is a cluster endpoint whose DNS still names a crashed writer,
-     * the cluster's monitor (kept by the application's other connections) knows where the writer is now:
-     * connect there. Without a running monitor nothing is known, and the URL's failure stands.
-     */
-    private HostConnection connectThroughTopology(ConnectRequest request, ConnectChain next, SQLException urlFailure)
-            throws SQLException {
-        ClusterMonitor known = SqlFailures.isConnectionFailure(urlFailure)
-                ? ClusterKeys.running(context.clusters(), settings, context.config().hosts(), context.config()) : null;
-        if (known == null) {
-            throw urlFailure;
-        }
-        known.addMember(this, context::connect); // a lingering monitor searches through this connection's login
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
-        HostSpec failed = null;
-        while (System.nanoTime() < deadline) {
-            HostSpec target = settings.mode() == FailoverMode.STRICT_READER ? aReader(known, null) : null;
-            if (target == null) {
-                try {
-                    target = known.awaitWriter(failed, deadline);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            if (target == null) {
-                break;
-            }
-            try {
-                HostConnection c = next.connect(request.withHosts(List.of(target)));
-                LOG.log(Level.INFO, "{0} did not answer ({1}); connected to {2}, known from the topology of {3}",
-                        request.hosts().get(0).endpoint(), urlFailure.getSQLState(), target.endpoint(), known.key());
-                return c;
-            } catch (SQLException e) {
-                if (!SqlFailures.isConnectionFailure(e)) {
-                    urlFailure.addSuppressed(e);
-                    break;
-                }
-                known.reportDown(target);
-                failed = target;
-                pause();
-            }
-        }
-        throw urlFailure;
-    }
-
-    private static HostSpec locate(Connection c, HostSpec connectedTo, Topology topology, Dialect dialect) throws SQLException {
-        String id = dialect.instanceId(c);
-        for (HostSpec h : topology.hosts()) {
-            if (id != null ? id.equals(h.instanceId()) : h.endpoint().equals(connectedTo.endpoint())) {
-                return h;
-            }
-        }
-        return connectedTo.withRole(dialect.isWriter(c) ? HostRole.WRITER : HostRole.READER);
+        return new Placement(context, settings, this, m -> monitor = m).connect(request, next);
     }
 
     @Override
@@ -597,7 +444,7 @@ final class FailoverPlugin implements ConnectionPlugin {
     }
 
     /** A reader of the topology not known to be down, other than {@code failed}; null if none. */
-    private static HostSpec aReader(ClusterMonitor monitor, HostSpec failed) {
+    static HostSpec aReader(ClusterMonitor monitor, HostSpec failed) {
         List<HostSpec> readers = monitor.topology().readers().stream()
                 .filter(h -> failed == null || !h.endpoint().equals(failed.endpoint()))
                 .filter(h -> monitor.health(h).state() != dev.awsjca.topology.HostHealth.State.DOWN)
@@ -606,6 +453,10 @@ final class FailoverPlugin implements ConnectionPlugin {
     }
 
     private HostSpec awaitWriter(HostSpec failed, long deadline) throws SQLException {
+        return awaitWriter(monitor, failed, deadline);
+    }
+
+    static HostSpec awaitWriter(ClusterMonitor monitor, HostSpec failed, long deadline) throws SQLException {
         try {
             return monitor.awaitWriter(failed, deadline);
         } catch (InterruptedException e) {
@@ -614,7 +465,7 @@ final class FailoverPlugin implements ConnectionPlugin {
         }
     }
 
-    private static void pause() {
+    static void pause() {
         try {
             Thread.sleep(RECONNECT_PAUSE_MS);
         } catch (InterruptedException e) {
