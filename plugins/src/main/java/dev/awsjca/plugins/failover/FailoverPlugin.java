@@ -18,6 +18,7 @@ import dev.awsjca.pipeline.JdbcMethod;
 import dev.awsjca.pipeline.JdbcMethods;
 import dev.awsjca.pipeline.PluginContext;
 import dev.awsjca.pipeline.SessionState;
+import dev.awsjca.plugins.readwritesplitting.ReadWriteSplittingPluginFactory;
 import dev.awsjca.plugins.sql.SessionSql;
 import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.HostRole;
@@ -49,7 +50,6 @@ final class FailoverPlugin implements ConnectionPlugin {
     static final Map<String, String> PROBE_PROPERTIES = Map.of("connectTimeout", "2", "socketTimeout", "3",
             "loginTimeout", "3", "ApplicationName", "aws-advanced-jca topology monitor");
     private static final long RECONNECT_PAUSE_MS = 20;
-    private static final String READ_WRITE_SPLITTING = "readWriteSplitting";
 
     private final PluginContext context;
     private final FailoverSettings settings;
@@ -70,7 +70,7 @@ final class FailoverPlugin implements ConnectionPlugin {
         this.context = context;
         this.settings = settings;
         this.session = context.session();
-        this.sessionSql = context.config().pluginCodes().contains(READ_WRITE_SPLITTING) ? null : new SessionSql();
+        this.sessionSql = context.config().pluginCodes().contains(ReadWriteSplittingPluginFactory.CODE) ? null : new SessionSql();
     }
 
     @Override

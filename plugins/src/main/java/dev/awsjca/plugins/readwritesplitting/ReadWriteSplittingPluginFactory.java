@@ -7,9 +7,12 @@ import dev.awsjca.pipeline.PluginContext;
 /** {@code plugins=readWriteSplitting}. */
 public final class ReadWriteSplittingPluginFactory implements ConnectionPluginFactory {
 
+    /** The plugin's name in property {@code plugins}. */
+    public static final String CODE = "readWriteSplitting";
+
     @Override
     public String code() {
-        return "readWriteSplitting";
+        return CODE;
     }
 
     @Override
