@@ -186,6 +186,10 @@ final class SqlClassifier {
         }
     }
 
+    private static boolean isCallOfUnknownFunction(String sql, int start, int end) {
+        return !NOT_FUNCTIONS.contains(sql, start, end) && !READ_ONLY_FUNCTIONS.contains(sql, start, end);
+    }
+
     /**
      * Reads to the end of the statement. With {@code query}, looks for what makes a query write: a
      * data-modifying word, row locks, SELECT INTO, a function not known to be read-only.
@@ -212,7 +216,7 @@ final class SqlClassifier {
                 continue;
             }
             if (k == Kind.LEFT_PAREN) {
-                if (pendingStart >= 0 && !pendingIsType && !READ_ONLY_FUNCTIONS.contains(lexer.source(), pendingStart, pendingEnd)) {
+                if (pendingStart >= 0 && !pendingIsType && isCallOfUnknownFunction(lexer.source(), pendingStart, pendingEnd)) {
                     return Route.WRITER; // a function that may write: only the writer can run it
                 }
                 depth++;
@@ -230,11 +234,10 @@ final class SqlClassifier {
                 if (depth == base && lexer.is("into")) {
                     return Route.WRITER; // SELECT ... INTO new_table
                 }
-                if (!NOT_FUNCTIONS.contains(lexer.source(), lexer.start(), lexer.end())) {
-                    pendingStart = lexer.start();
-                    pendingEnd = lexer.end();
-                    pendingIsType = previousCastOrAs;
-                }
+                // whether the word names a function is looked up only if a '(' follows it
+                pendingStart = lexer.start();
+                pendingEnd = lexer.end();
+                pendingIsType = previousCastOrAs;
                 previousFor = lexer.is("for");
                 previousCastOrAs = lexer.is("as");
             } else if (k == Kind.QUOTED_IDENTIFIER) {

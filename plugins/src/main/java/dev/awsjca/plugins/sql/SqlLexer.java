@@ -35,7 +35,9 @@ public final class SqlLexer {
 
     /** True when the current token is the word {@code keyword} (given in lower case), in any case. */
     public boolean is(String keyword) {
-        return kind == Kind.WORD && end - start == keyword.length() && sql.regionMatches(true, start, keyword, 0, keyword.length());
+        return kind == Kind.WORD && end - start == keyword.length()
+                && (sql.charAt(start) | 0x20) == keyword.charAt(0) // a cheap first look before the whole word
+                && sql.regionMatches(true, start, keyword, 0, keyword.length());
     }
 
     /** The current word in lower case (allocates: only for the few tokens that need it). */
@@ -141,7 +143,7 @@ public final class SqlLexer {
     private void skipSpaceAndComments() {
         while (pos < length) {
             char c = sql.charAt(pos);
-            if (Character.isWhitespace(c)) {
+            if (isWhitespace(c)) {
                 pos++;
             } else if (c == '-' && pos + 1 < length && sql.charAt(pos + 1) == '-') {
                 int nl = sql.indexOf('\n', pos);
@@ -177,10 +179,10 @@ public final class SqlLexer {
         // /*@reader*/ or /*@writer*/, white space allowed inside; the first hint wins
         int i = from + 2;
         int last = to - 2;
-        while (i < last && Character.isWhitespace(sql.charAt(i))) {
+        while (i < last && isWhitespace(sql.charAt(i))) {
             i++;
         }
-        while (last > i && Character.isWhitespace(sql.charAt(last - 1))) {
+        while (last > i && isWhitespace(sql.charAt(last - 1))) {
             last--;
         }
         if (hint == null && last - i == 7 && sql.charAt(i) == '@') {
@@ -240,11 +242,29 @@ public final class SqlLexer {
         return j < length && sql.charAt(j) == '$' ? j : -1;
     }
 
+    // ASCII, nearly all of SQL text, is answered from a table; Character's lookups only for the rest
+    private static final byte SPACE = 1;
+    private static final byte IDENTIFIER_START = 2;
+    private static final byte IDENTIFIER_PART = 4;
+    private static final byte[] ASCII = new byte[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII[c] = (byte) ((Character.isWhitespace(c) ? SPACE : 0)
+                    | (Character.isLetter(c) || c == '_' ? IDENTIFIER_START : 0)
+                    | (Character.isLetterOrDigit(c) || c == '_' || c == '$' ? IDENTIFIER_PART : 0));
+        }
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c < 128 ? (ASCII[c] & SPACE) != 0 : Character.isWhitespace(c);
+    }
+
     private static boolean isIdentifierStart(char c) {
-        return Character.isLetter(c) || c == '_';
+        return c < 128 ? (ASCII[c] & IDENTIFIER_START) != 0 : Character.isLetter(c);
     }
 
     private static boolean isIdentifierPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+        return c < 128 ? (ASCII[c] & IDENTIFIER_PART) != 0 : Character.isLetterOrDigit(c);
     }
 }
