@@ -1,41 +1,55 @@
 #!/usr/bin/env bash
-# Benchmark in WildFly: JTA transactions (UserTransaction begin, getConnection, INSERT, close, commit) on N
-# threads inside the server, through the adapter's XA connection definition vs WildFly's own xa-datasource on
-# pgjdbc (org.postgresql.xa.PGXADataSource, pgjdbc deployed as a jar), in the same server, on the same database
-# (the writer's instance endpoint of a testkit cluster), with the same pool and validation settings, in
-# alternating rounds so that machine noise hits every variant alike. Results: a table on stdout and in
-# target/wildfly/bench-run/results.md (docs/PERFORMANCE.md, "In WildFly: adapter vs xa-datasource").
+# Benchmark in an application server: JTA transactions (UserTransaction begin, getConnection, one statement, close,
+# commit) on N threads inside the server, through the adapter's XA connection definition vs the server's own pool on
+# pgjdbc (org.postgresql.xa.PGXADataSource), in the same server, on the same database (the writer's instance endpoint
+# of a testkit cluster), with the same pool size and validation on borrow, in alternating rounds so that machine
+# noise hits every variant alike. Results: a table on stdout and in target/<server>/bench-run/results.md
+# (docs/PERFORMANCE.md, "In WildFly: adapter vs xa-datasource" and "On Payara: adapter vs Payara's JDBC pool").
 #
-#   scripts/bench-wildfly.sh                       warmup 20 s per variant, then 4 rounds of 10 s, 16 threads
-#   scripts/bench-wildfly.sh --rounds 6 --seconds 15 --threads 16 --warmup 10 --port-offset 420 --no-build
-#   scripts/bench-wildfly.sh --variants adapter,xa-datasource      leave out the adapter without plugins
-#   scripts/bench-wildfly.sh --profile     also record the rounds with JFR (target/wildfly/bench-run/<variant>-<round>.jfr)
-#                                          and print each variant's hottest methods
-#   scripts/bench-wildfly.sh --no-validation   validate-on-match off for every variant (on by default)
-#   scripts/bench-wildfly.sh --statements  after the rounds, one 3 s round per variant with log_statement=all on the
+#   scripts/bench-server.sh                        WildFly: warmup 20 s per variant, then 4 rounds of 10 s, 16 threads
+#   scripts/bench-server.sh --server payara        the same on Payara Server (asadmin, port base 16200)
+#   scripts/bench-server.sh --rounds 6 --seconds 15 --threads 16 --warmup 10 --port-offset 420 --no-build
+#   scripts/bench-server.sh --variants adapter,xa-datasource      leave out the adapter without plugins
+#   scripts/bench-server.sh --workload read --variants adapter,adapter-reader
+#                                          read transactions (a SELECT by key): the writer definition vs a reader
+#                                          definition (Role=reader, plugins readWriteSplitting,failover,hostMonitoring)
+#   scripts/bench-server.sh --profile      also record the rounds with JFR (bench-run/<variant>-<round>.jfr) and print
+#                                          each variant's hottest methods
+#   scripts/bench-server.sh --no-validation   no validation on borrow for any variant (on by default)
+#   scripts/bench-server.sh --statements   after the rounds, one 3 s round per variant with log_statement=all on the
 #                                          writer: the statements the database ran per committed transaction
+#   (scripts/bench-wildfly.sh ARGS is scripts/bench-server.sh --server wildfly ARGS)
 #
-# Variants: adapter (Plugins=failover,hostMonitoring), xa-datasource (WildFly + pgjdbc), adapter-noplugins
-# (Plugins=none: the adapter's pipeline and JCA classes alone). Every variant: xa-pool /
-# pool 0..POOL (--pool, default 20), validate-on-match (the adapter's own check; PostgreSQLValidConnectionChecker
-# for the xa-datasource).
+# Variants: adapter (Plugins=failover,hostMonitoring), adapter-noplugins (Plugins=none: the adapter's pipeline and
+# JCA classes alone), adapter-reader (a reader definition, see --workload read), and the server's own pool:
+# xa-datasource on WildFly (pgjdbc deployed as a jar, PostgreSQLValidConnectionChecker, PostgreSQLExceptionSorter),
+# payara-pool on Payara (a jdbc-connection-pool of res-type javax.sql.XADataSource, pgjdbc in the domain's lib,
+# custom-validation with org.glassfish.api.jdbc.validation.PostgresConnectionValidation, fail-all-connections).
+# Every variant: pool 0..POOL (--pool, default 20), validated on borrow (WildFly: validate-on-match; Payara:
+# is-connection-validation-required).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
+server=wildfly
 offset="${WILDFLY_PORT_OFFSET:-420}"
+portbase="${PAYARA_PORT_BASE:-16200}"
+workload=insert
 threads=16
 seconds=10
 rounds=4
 warmup=20
 pool=20
-variants="adapter,xa-datasource,adapter-noplugins"
+variants=""
 build=1
 profile=0
 statements=0
 validate=true
 while [ $# -gt 0 ]; do
   case "$1" in
+    --server) server="${2:?--server needs wildfly or payara}"; shift 2 ;;
     --port-offset) offset="${2:?}"; shift 2 ;;
+    --port-base) portbase="${2:?}"; shift 2 ;;
+    --workload) workload="${2:?--workload needs insert or read}"; shift 2 ;;
     --threads) threads="${2:?}"; shift 2 ;;
     --seconds) seconds="${2:?}"; shift 2 ;;
     --rounds) rounds="${2:?}"; shift 2 ;;
@@ -51,17 +65,24 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# shellcheck source=lib/wildfly.sh
-. "$root/scripts/lib/wildfly.sh"
-wf_init bench "$offset"
-run="$WF_DIR/bench-run"
+case "$server" in
+  wildfly) . "$root/scripts/lib/wildfly.sh"; server_init bench "$offset"; own=xa-datasource ;;
+  payara) . "$root/scripts/lib/payara.sh"; server_init bench "$portbase"; own=payara-pool ;;
+  *) echo "unknown server '$server': wildfly or payara" >&2; exit 2 ;;
+esac
+case "$workload" in
+  insert|read) ;;
+  *) echo "unknown workload '$workload': insert or read" >&2; exit 2 ;;
+esac
+variants="${variants:-adapter,$own,adapter-noplugins}"
+run="$RUN_DIR/bench-run"
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ -n "${WF_LAUNCHER:-}" ] || [ -n "${TESTKIT_STARTED:-}" ]; then
-    echo "Cleaning up: stopping WildFly and the cluster ..."
-    wf_stop
+  if server_running || [ -n "${TESTKIT_STARTED:-}" ]; then
+    echo "Cleaning up: stopping the server and the cluster ..."
+    server_stop
     testkit_stop
   fi
   exit "$rc"
@@ -71,24 +92,41 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 "$root/scripts/ensure-postgresql.sh" >/dev/null
-wf_tools
+need_tools
 pgjdbc_version="$(sed -n 's:.*<postgresql.version>\(.*\)</postgresql.version>.*:\1:p' "$root/pom.xml" | head -1)"
-wf_build "$build"
-wf_unpack
-wf_check_ports
+build_rar_and_app "$build"
+server_prepare
 rm -rf "$run"
 mkdir -p "$run"
 mvn -B -q -N -Dstyle.color=never -f "$root/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.11.0:copy \
   -Dartifact="org.postgresql:postgresql:$pgjdbc_version" -DoutputDirectory="$run"
 pgjdbc="$run/postgresql-$pgjdbc_version.jar"
 
+# every variant's JNDI name; the checks before anything starts
+jndi() {
+  case "$server,$1" in
+    wildfly,adapter) echo java:/jdbc/bench-adapter ;;
+    wildfly,adapter-noplugins) echo java:/jdbc/bench-plain ;;
+    wildfly,adapter-reader) echo java:/jdbc/bench-reader ;;
+    wildfly,xa-datasource) echo java:/jdbc/bench-xa ;;
+    payara,adapter) echo jdbc/bench-adapter ;;
+    payara,adapter-noplugins) echo jdbc/bench-plain ;;
+    payara,adapter-reader) echo jdbc/bench-reader ;;
+    payara,payara-pool) echo jdbc/bench-payara ;;
+    *) echo "unknown variant '$1' on $server" >&2; return 1 ;;
+  esac
+}
+IFS=, read -r -a vs <<<"$variants"
+for v in "${vs[@]}"; do jndi "$v" >/dev/null; done
+
 DB_PASSWORD="$(random_password)"
 export DB_PASSWORD
-echo "Starting WildFly $WILDFLY_VERSION (port offset $WF_OFFSET) and the testkit cluster (writer + 2 replicas) ..."
-WF_XMX=768m wf_start
+echo "Starting $SERVER_TITLE ($(server_ports)) and the testkit cluster (writer + 2 replicas) ..."
+WF_XMX=768m PA_EXTRA_LIB="$pgjdbc" server_start
 testkit_start --replicas 2
 read -r writer_id writer_addr < <(pg_writer)
-wf_wait_started
+server_wait_started
+server_jvm="$(server_pid)"
 writer_host="${writer_addr%:*}"
 writer_port="${writer_addr##*:}"
 
@@ -100,70 +138,89 @@ SQL
 "$PSQL" -q -X -v ON_ERROR_STOP=1 -d bench >/dev/null <<'SQL'
 CREATE TABLE bench (thread int NOT NULL, n bigint NOT NULL);
 ALTER TABLE bench OWNER TO app;
+CREATE TABLE bench_read (id int PRIMARY KEY, v text NOT NULL);
+INSERT INTO bench_read SELECT i, md5(i::text) FROM generate_series(1, 1000) i;
+ALTER TABLE bench_read OWNER TO app;
 SQL
 
-ra="/subsystem=resource-adapters/resource-adapter=aws-advanced-jca.rar"
 url="jdbc:aws-wrapper:postgresql://$writer_host:$writer_port/bench"
-cat >"$run/configure.cli" <<CLI
-batch
-$ra:add(archive=aws-advanced-jca.rar, transaction-support=XATransaction)
-$ra/connection-definitions=bench-adapter:add(class-name=dev.awsjca.ra.AwsManagedConnectionFactory, jndi-name=java:/jdbc/bench-adapter, min-pool-size=0, max-pool-size=$pool, validate-on-match=$validate, recovery-username=app, recovery-password=\${env.DB_PASSWORD})
-$ra/connection-definitions=bench-adapter/config-properties=Url:add(value="$url")
-$ra/connection-definitions=bench-adapter/config-properties=User:add(value=app)
-$ra/connection-definitions=bench-adapter/config-properties=Password:add(value=\${env.DB_PASSWORD})
-$ra/connection-definitions=bench-adapter/config-properties=Plugins:add(value="failover,hostMonitoring")
-$ra/connection-definitions=bench-adapter/config-properties=ClusterInstanceHostPattern:add(value="$TESTKIT_INSTANCE_HOST_PATTERN")
-$ra/connection-definitions=bench-plain:add(class-name=dev.awsjca.ra.AwsManagedConnectionFactory, jndi-name=java:/jdbc/bench-plain, min-pool-size=0, max-pool-size=$pool, validate-on-match=$validate, recovery-username=app, recovery-password=\${env.DB_PASSWORD})
-$ra/connection-definitions=bench-plain/config-properties=Url:add(value="$url")
-$ra/connection-definitions=bench-plain/config-properties=User:add(value=app)
-$ra/connection-definitions=bench-plain/config-properties=Password:add(value=\${env.DB_PASSWORD})
-$ra/connection-definitions=bench-plain/config-properties=Plugins:add(value=none)
-run-batch
-deploy $RAR --name=aws-advanced-jca.rar
-deploy $pgjdbc --name=postgresql.jar
-xa-data-source add --name=bench-xa --jndi-name=java:/jdbc/bench-xa --driver-name=postgresql.jar --xa-datasource-class=org.postgresql.xa.PGXADataSource --xa-datasource-properties={"ServerName"=>"$writer_host","PortNumber"=>"$writer_port","DatabaseName"=>"bench"} --user-name=app --password=\${env.DB_PASSWORD} --min-pool-size=0 --max-pool-size=$pool --validate-on-match=$validate --valid-connection-checker-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLValidConnectionChecker --exception-sorter-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLExceptionSorter --recovery-username=app --recovery-password=\${env.DB_PASSWORD}
-deploy $WAR --name=app.war
-CLI
-echo "Configuring (jboss-cli, ${run#"$root"/}/configure.cli): both on $writer_host:$writer_port/bench (writer $writer_id), pools 0..$pool, validate-on-match $validate"
-if ! wf_cli --file="$run/configure.cli" >"$run/configure.out" 2>&1; then
-  echo "jboss-cli failed:" >&2
+reader_plugins="readWriteSplitting,failover,hostMonitoring"
+configure_wildfly() {
+  local ra="/subsystem=resource-adapters/resource-adapter=aws-advanced-jca.rar" d
+  {
+    echo "batch"
+    echo "$ra:add(archive=aws-advanced-jca.rar, transaction-support=XATransaction)"
+    for d in adapter:"failover,hostMonitoring" plain:none reader:"$reader_plugins"; do
+      local name="bench-${d%%:*}" cd="$ra/connection-definitions=bench-${d%%:*}"
+      echo "$cd:add(class-name=dev.awsjca.ra.AwsManagedConnectionFactory, jndi-name=java:/jdbc/$name, min-pool-size=0, max-pool-size=$pool, validate-on-match=$validate, recovery-username=app, recovery-password=\${env.DB_PASSWORD})"
+      echo "$cd/config-properties=Url:add(value=\"$url\")"
+      echo "$cd/config-properties=User:add(value=app)"
+      echo "$cd/config-properties=Password:add(value=\${env.DB_PASSWORD})"
+      echo "$cd/config-properties=Plugins:add(value=\"${d#*:}\")"
+      [ "${d#*:}" = none ] || echo "$cd/config-properties=ClusterInstanceHostPattern:add(value=\"$TESTKIT_INSTANCE_HOST_PATTERN\")"
+      [ "${d%%:*}" = reader ] && echo "$cd/config-properties=Role:add(value=reader)"
+    done
+    echo "run-batch"
+    echo "deploy $RAR --name=aws-advanced-jca.rar"
+    echo "deploy $pgjdbc --name=postgresql.jar"
+    echo "xa-data-source add --name=bench-xa --jndi-name=java:/jdbc/bench-xa --driver-name=postgresql.jar --xa-datasource-class=org.postgresql.xa.PGXADataSource --xa-datasource-properties={\"ServerName\"=>\"$writer_host\",\"PortNumber\"=>\"$writer_port\",\"DatabaseName\"=>\"bench\"} --user-name=app --password=\${env.DB_PASSWORD} --min-pool-size=0 --max-pool-size=$pool --validate-on-match=$validate --valid-connection-checker-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLValidConnectionChecker --exception-sorter-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLExceptionSorter --recovery-username=app --recovery-password=\${env.DB_PASSWORD}"
+    echo "deploy $WAR --name=app.war"
+  } >"$run/configure.cli"
+  echo "Configuring (jboss-cli, ${run#"$root"/}/configure.cli): all on $writer_host:$writer_port/bench (writer $writer_id), pools 0..$pool, validate-on-match $validate"
+  wf_cli --file="$run/configure.cli" >"$run/configure.out" 2>&1
+}
+configure_payara() {
+  local d pool_options=(--steadypoolsize=0 "--maxpoolsize=$pool" "--isconnectvalidatereq=$validate" --failconnection=true)
+  echo "Configuring (asadmin, answers in ${run#"$root"/}/configure.out): all on $writer_host:$writer_port/bench (writer $writer_id), pools 0..$pool, validated on borrow $validate"
+  {
+    pa_password_alias app-db-password &&
+    pa_asadmin deploy --type rar --name aws-advanced-jca "$RAR" || return 1
+    for d in adapter:"failover,hostMonitoring" plain:none reader:"$reader_plugins"; do
+      local properties=("Url=$url" User=app 'Password=${ALIAS=app-db-password}' "Plugins=${d#*:}")
+      [ "${d#*:}" = none ] || properties+=("ClusterInstanceHostPattern=$TESTKIT_INSTANCE_HOST_PATTERN")
+      [ "${d%%:*}" = reader ] && properties+=(Role=reader)
+      pa_asadmin create-connector-connection-pool --raname aws-advanced-jca --connectiondefinition javax.sql.DataSource \
+        --transactionsupport XATransaction "${pool_options[@]}" --property "$(pa_properties "${properties[@]}")" \
+        "bench-${d%%:*}" &&
+      pa_asadmin create-connector-resource --poolname "bench-${d%%:*}" "jdbc/bench-${d%%:*}" || return 1
+    done
+    pa_asadmin create-jdbc-connection-pool --datasourceclassname org.postgresql.xa.PGXADataSource \
+      --restype javax.sql.XADataSource "${pool_options[@]}" --validationmethod custom-validation \
+      --validationclassname org.glassfish.api.jdbc.validation.PostgresConnectionValidation \
+      --property "$(pa_properties "serverName=$writer_host" "portNumber=$writer_port" databaseName=bench user=app \
+        'password=${ALIAS=app-db-password}')" bench-payara &&
+    pa_asadmin create-jdbc-resource --connectionpoolid bench-payara jdbc/bench-payara &&
+    pa_asadmin deploy --name app --contextroot app "$WAR"
+  } >"$run/configure.out" 2>&1
+}
+if ! "configure_$server"; then
+  echo "configuring $SERVER_TITLE failed:" >&2
   cat "$run/configure.out" >&2
   exit 1
 fi
-
-jndi() {
-  case "$1" in
-    adapter) echo java:/jdbc/bench-adapter ;;
-    adapter-noplugins) echo java:/jdbc/bench-plain ;;
-    xa-datasource) echo java:/jdbc/bench-xa ;;
-    *) echo "unknown variant '$1'" >&2; return 1 ;;
-  esac
-}
-IFS=, read -r -a vs <<<"$variants"
-for v in "${vs[@]}"; do jndi "$v" >/dev/null; done
 
 # CPU accounting around a round: the server JVM's CPU time (utime + stime of /proc/PID/stat, in clock ticks) and
 # the machine's busy and total ticks (/proc/stat), so that each round also says how busy the machine was and how
 # much server CPU a transaction took, which the other builds on this machine disturb far less than throughput.
 cpu_marks() {
-  local wf total idle
-  wf="$(awk '{ print $14 + $15 }' "/proc/$WF_PID/stat")"
+  local jvm total idle
+  jvm="$(awk '{ print $14 + $15 }' "/proc/$server_jvm/stat")"
   read -r total idle < <(awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6 }' /proc/stat)
-  echo "$wf $total $idle"
+  echo "$jvm $total $idle"
 }
 
 # one round: the in-server benchmark for $2 seconds on variant $1 ($3: round number, for the JFR file name);
 # prints tx/s; the answer and the CPU figures go to the run log
 round() {
-  "$PSQL" -q -X -d bench -c "TRUNCATE bench" >/dev/null
+  [ "$workload" = read ] || "$PSQL" -q -X -d bench -c "TRUNCATE bench" >/dev/null
   local answer before after
-  [ "$profile" = 1 ] && [ -n "${3:-}" ] && [ "$3" != statements ] && jcmd "$WF_PID" JFR.start name="$1-$3" settings=profile \
+  [ "$profile" = 1 ] && [ -n "${3:-}" ] && [ "$3" != statements ] && jcmd "$server_jvm" JFR.start name="$1-$3" settings=profile \
     filename="$run/$1-$3.jfr" >/dev/null
   before="$(cpu_marks)"
   answer="$(curl -sS --fail-with-body --max-time $(( ${2%.*} + 120 )) -X POST \
-    "$WF_URL/app/bench?ds=$(jndi "$1")&threads=$threads&seconds=$2")" || { echo "round failed: $answer" >&2; return 1; }
+    "$SERVER_URL/app/bench?ds=$(jndi "$1")&threads=$threads&seconds=$2&op=$workload")" || { echo "round failed: $answer" >&2; return 1; }
   after="$(cpu_marks)"
-  [ "$profile" = 1 ] && [ -n "${3:-}" ] && [ "$3" != statements ] && jcmd "$WF_PID" JFR.stop name="$1-$3" >/dev/null
+  [ "$profile" = 1 ] && [ -n "${3:-}" ] && [ "$3" != statements ] && jcmd "$server_jvm" JFR.stop name="$1-$3" >/dev/null
   local committed
   committed="$(sed -n 's/.*committed=\([0-9]*\).*/\1/p' <<<"$answer")"
   # other Maven builds and test JVMs on the machine right after the round (another engineer's, CI's): noise
@@ -198,16 +255,16 @@ for r in $(seq 1 "$rounds"); do
   echo "$line"
 done
 
-# the table: tx/s per round, mean, ratio to xa-datasource; then the server's CPU per transaction and how busy the
+# the table: tx/s per round, mean, ratio to the server's own pool; then the server's CPU per transaction and how busy the
 # machine was, averaged over the measured rounds (from rounds.log)
 mean_of() { awk '{ s += $1 } END { printf "%.1f", s / NR }'; }
 {
   printf '| variant |'; for r in $(seq 1 "$rounds"); do printf ' round %d |' "$r"; done
-  printf ' mean tx/s | vs xa-datasource | server CPU ms/tx | machine busy |\n'
+  printf ' mean tx/s | vs %s | server CPU ms/tx | machine busy |\n' "$own"
   printf '|---|'; for r in $(seq 1 "$rounds"); do printf -- '---:|'; done; printf -- '---:|---:|---:|---:|\n'
   base=""
   for v in "${vs[@]}"; do
-    [ "$v" = xa-datasource ] || continue
+    [ "$v" = "$own" ] || continue
     base="$(for r in $(seq 1 "$rounds"); do echo "${results[$v,$r]}"; done | mean_of)"
   done
   for v in "${vs[@]}"; do
@@ -223,14 +280,14 @@ mean_of() { awk '{ s += $1 } END { printf "%.1f", s / NR }'; }
   done
 } >"$run/results.md"
 echo
-echo "tx/s ($threads threads, $seconds s rounds, validate-on-match $validate, WildFly $WILDFLY_VERSION, pgjdbc $pgjdbc_version, $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo "tx/s ($workload transactions, $threads threads, $seconds s rounds, validated on borrow $validate, $SERVER_TITLE, pgjdbc $pgjdbc_version, $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
 cat "$run/results.md"
 
 if [ "$statements" = 1 ]; then
   # what the database ran for each variant: log_statement=all on the writer for one short round per variant,
   # statements of the user app (the benchmark's connections, the adapter's monitors included) per committed
   # transaction, by statement text (pgjdbc's "execute <name>: " prefix removed)
-  writer_log="$(sed -n 's/^cluster //p' "$WF_DIR/testkit-bench.status" | head -1)/$("$root/scripts/testkit.sh" status | awk '$4 == "writer" { print $1; exit }').log"
+  writer_log="$(sed -n 's/^cluster //p' "$RUN_DIR/testkit-bench.status" | head -1)/$("$root/scripts/testkit.sh" status | awk '$4 == "writer" { print $1; exit }').log"
   "$PSQL" -q -X -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" -c "ALTER SYSTEM SET log_line_prefix = '%u|'" \
     -c "SELECT pg_reload_conf()" >/dev/null
   sleep 0.5

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# The main job: the resource adapter in a real WildFly against a local Aurora-like PostgreSQL cluster, an
-# application writing orders in JTA transactions, a writer crash in the middle, and what the application saw.
+# The main job: the resource adapter in a real WildFly (or Payara Server) against a local Aurora-like PostgreSQL
+# cluster, an application writing orders in JTA transactions, a writer crash in the middle, and what the
+# application saw.
 #
 #   scripts/demo.sh                     build, start the cluster and WildFly, run, crash, report, clean up
+#   scripts/demo.sh --server payara     the same on Payara Server, configured with asadmin
 #   scripts/demo.sh --port-offset 500   WildFly's ports shifted by 500 instead of 400 (or WILDFLY_PORT_OFFSET)
+#   scripts/demo.sh --server payara --port-base 17000   Payara's port base instead of 16000 (or PAYARA_PORT_BASE)
 #   scripts/demo.sh --threads 16 --before-crash 6 --after-crash 10 --no-build
 #   scripts/demo.sh --driver            the older demo: the wrapper driver outside any server (scripts/demo-driver.sh)
 #
-# It builds the rar and the demo application (mvn package -DskipTests of the modules they need), unpacks WildFly
-# under target/wildfly/ from the org.wildfly:wildfly-dist zip, starts the testkit cluster (writer + 2 replicas),
-# configures the adapter in the resource-adapters subsystem with jboss-cli (docs/WILDFLY.md's commands), deploys the
-# rar and the application (wildfly-app), drives the workload with a progress line, runs `testkit failover`
-# (crash the writer, promote a replica), then prints the application's account and checks it against the rows
-# in the database with psql. WildFly and the cluster are stopped on exit, Ctrl-C and failure included; the
-# server's logs stay in target/wildfly/demo/log/.
+# It builds the rar and the demo application (mvn package -DskipTests of the modules they need), unpacks the server
+# under target/ from its Maven zip (org.wildfly:wildfly-dist, fish.payara.distributions:payara), starts the testkit
+# cluster (writer + 2 replicas), configures the adapter as the guides tell a user (WildFly: jboss-cli in the
+# resource-adapters subsystem, docs/WILDFLY.md; Payara: asadmin connector pool and resource, docs/PAYARA.md),
+# deploys the rar and the application (wildfly-app, the same war on both), drives the workload with a progress
+# line, runs `testkit failover` (crash the writer, promote a replica), then prints the application's account and
+# checks it against the rows in the database with psql. The server and the cluster are stopped on exit, Ctrl-C and
+# failure included; the server's log stays (target/wildfly/demo/log/, target/payara/demo/domains/awsjca/logs/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -22,14 +26,18 @@ if [ "${1:-}" = "--driver" ]; then
   exec "$root/scripts/demo-driver.sh" "$@"
 fi
 
+server=wildfly
 offset="${WILDFLY_PORT_OFFSET:-400}"
+portbase="${PAYARA_PORT_BASE:-16000}"
 threads=8
 before_crash=6
 after_crash=10
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
+    --server) server="${2:?--server needs wildfly or payara}"; shift 2 ;;
     --port-offset) offset="${2:?--port-offset needs a number}"; shift 2 ;;
+    --port-base) portbase="${2:?--port-base needs a number}"; shift 2 ;;
     --threads) threads="${2:?--threads needs a number}"; shift 2 ;;
     --before-crash) before_crash="${2:?--before-crash needs seconds}"; shift 2 ;;
     --after-crash) after_crash="${2:?--after-crash needs seconds}"; shift 2 ;;
@@ -39,21 +47,24 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# shellcheck source=lib/wildfly.sh
-. "$root/scripts/lib/wildfly.sh"
-wf_init demo "$offset"
-run="$WF_DIR/demo-run"
+case "$server" in
+  wildfly) . "$root/scripts/lib/wildfly.sh"; server_init demo "$offset" ;;
+  payara) . "$root/scripts/lib/payara.sh"; server_init demo "$portbase" ;;
+  *) echo "unknown server '$server': wildfly or payara" >&2; exit 2 ;;
+esac
+run="$RUN_DIR/demo-run"
+log_dir="$(dirname "${SERVER_LOG#"$root"/}")"
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   [ -n "${tty_line:-}" ] && printf '\n'
-  if [ -n "${WF_LAUNCHER:-}" ] || [ -n "${TESTKIT_STARTED:-}" ]; then
-    echo "Cleaning up: stopping WildFly and the cluster ..."
+  if server_running || [ -n "${TESTKIT_STARTED:-}" ]; then
+    echo "Cleaning up: stopping the server and the cluster ..."
     [ -n "${crash_pid:-}" ] && kill "$crash_pid" 2>/dev/null || true
-    wf_stop
+    server_stop
     testkit_stop
-    echo "  WildFly stopped (its logs: ${WF_BASE#"$root"/}/log/), cluster stopped and its data removed."
+    echo "  $SERVER_TITLE stopped (its log: $log_dir/), cluster stopped and its data removed."
   fi
   exit "$rc"
 }
@@ -63,26 +74,26 @@ trap 'exit 143' TERM
 
 t0=$SECONDS
 "$root/scripts/ensure-postgresql.sh" >/dev/null
-wf_tools
-wf_build "$build"
-wf_unpack
-wf_check_ports
+need_tools
+build_rar_and_app "$build"
+server_prepare
 rm -rf "$run"
 mkdir -p "$run"
 
-# The application's database password: made up here, given to WildFly only through its environment
-# (config-property Password=${env.DB_PASSWORD}), never printed.
+# The application's database password: made up here, given to the server only through its environment (WildFly:
+# config-property Password=${env.DB_PASSWORD}) or a password alias (Payara: Password=${ALIAS=app-db-password}),
+# never printed.
 DB_PASSWORD="$(random_password)"
 export DB_PASSWORD
 
 b0=$SECONDS
-echo "Starting WildFly $WILDFLY_VERSION (port offset $WF_OFFSET: http $WF_HTTP_PORT, management $WF_MGMT_PORT) and the testkit cluster ..."
-wf_start
+echo "Starting $SERVER_TITLE ($(server_ports)) and the testkit cluster ..."
+server_start
 testkit_start --replicas 2
 read -r writer_id writer_addr < <(pg_writer)
 echo "  cluster: writer instance $writer_id at $writer_addr, 2 replicas (synchronous replication), cluster endpoint $PGHOST:$PGPORT"
-wf_wait_started
-echo "  WildFly up ($((SECONDS - b0)) s for both)"
+server_wait_started
+echo "  $SERVER_TITLE up ($((SECONDS - b0)) s for both)"
 
 # the application's database: a login of its own, a table with no key so that a doubled order shows up
 "$PSQL" -q -X -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL
@@ -98,9 +109,10 @@ ALTER TABLE orders OWNER TO app;
 SQL
 
 url="jdbc:aws-wrapper:postgresql://$PGHOST:$PGPORT/orders"
-definition="/subsystem=resource-adapters/resource-adapter=aws-advanced-jca.rar/connection-definitions=orders"
-# the subsystem's activation first, then the rar: an activation added for an already deployed rar waits for a reload
-cat >"$run/configure.cli" <<CLI
+configure_wildfly() {
+  local definition="/subsystem=resource-adapters/resource-adapter=aws-advanced-jca.rar/connection-definitions=orders"
+  # the subsystem's activation first, then the rar: an activation added for an already deployed rar waits for a reload
+  cat >"$run/configure.cli" <<CLI
 batch
 /subsystem=resource-adapters/resource-adapter=aws-advanced-jca.rar:add(archive=aws-advanced-jca.rar, transaction-support=XATransaction)
 $definition:add(class-name=dev.awsjca.ra.AwsManagedConnectionFactory, jndi-name=java:/jdbc/orders, min-pool-size=0, max-pool-size=20, validate-on-match=true, recovery-username=app, recovery-password=\${env.DB_PASSWORD})
@@ -114,23 +126,49 @@ run-batch
 deploy $RAR --name=aws-advanced-jca.rar
 deploy $WAR --name=app.war
 CLI
-echo "Configuring the adapter (jboss-cli, ${run#"$root"/}/configure.cli) and deploying the rar and the application:"
-echo "  XA connection definition java:/jdbc/orders: Url=$url User=app Password=\${env.DB_PASSWORD}"
-echo "  Plugins=failover,hostMonitoring ClusterInstanceHostPattern=$TESTKIT_INSTANCE_HOST_PATTERN FailoverTimeoutMs=30000"
-echo "  xa-pool 0..20, validate-on-match, recovery credentials app / \${env.DB_PASSWORD}"
-if ! wf_cli --file="$run/configure.cli" >"$run/configure.out" 2>&1; then
-  echo "jboss-cli failed:" >&2
+  echo "Configuring the adapter (jboss-cli, ${run#"$root"/}/configure.cli) and deploying the rar and the application:"
+  echo "  XA connection definition java:/jdbc/orders: Url=$url User=app Password=\${env.DB_PASSWORD}"
+  echo "  Plugins=failover,hostMonitoring ClusterInstanceHostPattern=$TESTKIT_INSTANCE_HOST_PATTERN FailoverTimeoutMs=30000"
+  echo "  xa-pool 0..20, validate-on-match, recovery credentials app / \${env.DB_PASSWORD}"
+  wf_cli --file="$run/configure.cli" >"$run/configure.out" 2>&1
+}
+configure_payara() {
+  local properties
+  properties="$(pa_properties "Url=$url" User=app 'Password=${ALIAS=app-db-password}' Plugins=failover,hostMonitoring \
+    "ClusterInstanceHostPattern=$TESTKIT_INSTANCE_HOST_PATTERN" FailoverTimeoutMs=30000)"
+  echo "Configuring the adapter (asadmin, as docs/PAYARA.md; its answers in ${run#"$root"/}/configure.out) and deploying the rar and the application:"
+  echo "  password alias app-db-password; connector pool orders (XATransaction, 0..20, validated on borrow, fail-all-connections)"
+  echo "  Url=$url User=app Password=\${ALIAS=app-db-password}"
+  echo "  Plugins=failover,hostMonitoring ClusterInstanceHostPattern=$TESTKIT_INSTANCE_HOST_PATTERN FailoverTimeoutMs=30000"
+  echo "  connector resource jdbc/orders"
+  {
+    pa_password_alias app-db-password &&
+    pa_asadmin deploy --type rar --name aws-advanced-jca "$RAR" &&
+    pa_asadmin create-connector-connection-pool --raname aws-advanced-jca --connectiondefinition javax.sql.DataSource \
+      --transactionsupport XATransaction --isconnectvalidatereq=true --failconnection=true --steadypoolsize=0 \
+      --maxpoolsize=20 --property "$properties" orders &&
+    pa_asadmin create-connector-resource --poolname orders jdbc/orders &&
+    pa_asadmin ping-connection-pool orders &&
+    pa_asadmin deploy --name app --contextroot app "$WAR"
+  } >"$run/configure.out" 2>&1
+}
+case "$server" in
+  wildfly) jndi=java:/jdbc/orders ;;
+  payara) jndi=jdbc/orders ;;
+esac
+if ! "configure_$server"; then
+  echo "configuring $SERVER_TITLE failed:" >&2
   cat "$run/configure.out" >&2
   exit 1
 fi
 
 # ---- the workload
-status() { curl -sf --max-time 5 "$WF_URL/app/demo/status" || echo "unreachable"; }
+status() { curl -sf --max-time 5 "$SERVER_URL/app/demo/status" || echo "unreachable"; }
 field() { local k="$1" w; for w in $2; do case "$w" in "$k="*) echo "${w#*=}"; return ;; esac; done; echo ""; }
 
-if ! curl -sS --fail-with-body --max-time 30 -X POST "$WF_URL/app/demo/start?threads=$threads&ds=java:/jdbc/orders" \
+if ! curl -sS --fail-with-body --max-time 30 -X POST "$SERVER_URL/app/demo/start?threads=$threads&ds=$jndi" \
      >"$run/start.txt" 2>&1; then
-  echo "the application did not start its workload (see ${WF_BASE#"$root"/}/log/server.log):" >&2
+  echo "the application did not start its workload (see $log_dir/server.log):" >&2
   head -c 2000 "$run/start.txt" >&2
   exit 1
 fi
@@ -159,7 +197,7 @@ while :; do
     echo "$msg"; last_print=$now
   fi
   if [ "$line" = "unreachable" ]; then
-    echo; echo "the application stopped answering (see ${WF_BASE#"$root"/}/log/server.log)" >&2
+    echo; echo "the application stopped answering (see $log_dir/server.log)" >&2
     exit 1
   fi
   elapsed=$((now - start_ms))
@@ -200,16 +238,16 @@ read -r new_id new_addr < <(pg_writer)
 
 echo
 echo "Stopping the workload (each worker finishes its order) ..."
-curl -sf --max-time 40 -X POST "$WF_URL/app/demo/stop?crashAt=${crash_at:-0}&oldWriter=$writer_id" >"$run/report.txt" \
+curl -sf --max-time 40 -X POST "$SERVER_URL/app/demo/stop?crashAt=${crash_at:-0}&oldWriter=$writer_id" >"$run/report.txt" \
   || { echo "the application did not answer the stop request" >&2; exit 1; }
 sed 's/^/  /' "$run/report.txt"
-curl -sf --max-time 20 "$WF_URL/app/demo/committed" >"$run/committed.csv"
-curl -sf --max-time 20 "$WF_URL/app/demo/failures" >"$run/failures.txt" || true
+curl -sf --max-time 20 "$SERVER_URL/app/demo/committed" >"$run/committed.csv"
+curl -sf --max-time 20 "$SERVER_URL/app/demo/failures" >"$run/failures.txt" || true
 if curl -sf --max-time 60 -o "$run/timeline.png" \
-     "$WF_URL/app/demo/timeline.png?crashAt=${crash_at:-0}&promotedAt=${promoted_at:-0}&writableAt=${writable_at:-0}&oldWriter=$writer_id"; then
+     "$SERVER_URL/app/demo/timeline.png?crashAt=${crash_at:-0}&promotedAt=${promoted_at:-0}&writableAt=${writable_at:-0}&oldWriter=$writer_id"; then
   echo "  timeline picture (commits per 100 ms by node, the failover's steps, each failure): ${run#"$root"/}/timeline.png"
 else
-  echo "  (the application could not draw the timeline picture; see ${WF_BASE#"$root"/}/log/server.log)"
+  echo "  (the application could not draw the timeline picture; see $log_dir/server.log)"
 fi
 [ -s "$run/failures.txt" ] && echo "  (stack traces of the first failures: ${run#"$root"/}/failures.txt)"
 
@@ -239,12 +277,12 @@ fi
 echo "  => $verdict"
 
 leaks=""
-for f in "$WF_BASE/log/server.log" "$WF_BASE/log/console.log" "$run/configure.out"; do
+for f in "$SERVER_LOG" "$(dirname "$SERVER_LOG")/console.log" "$run/configure.out"; do
   if grep -qF -e "$DB_PASSWORD" -e "$PGPASSWORD" "$f" 2>/dev/null; then leaks="$leaks ${f#"$root"/}"; fi
 done
 echo "  passwords in the server's logs: ${leaks:-none}"
-errors_in_log=$(grep -c ' ERROR ' "$WF_BASE/log/server.log" || true)
-echo "  ERROR lines in server.log: $errors_in_log (${WF_BASE#"$root"/}/log/server.log)"
+errors_in_log=$(server_error_lines | wc -l)
+echo "  error records in server.log: $errors_in_log ($log_dir/server.log)"
 
 echo
 echo "Summary:"

@@ -1,10 +1,13 @@
 # shellcheck shell=bash
-# WildFly set-up shared by scripts/demo.sh and scripts/bench-wildfly.sh: source it after setting $root (the
+# WildFly set-up shared by scripts/demo.sh and scripts/bench-server.sh: source it after setting $root (the
 # repository). Everything it makes lives under $root/target/wildfly (never committed):
 #   target/wildfly/wildfly-<version>/   the distribution, unpacked once from org.wildfly:wildfly-dist (Maven)
 #   target/wildfly/<name>/              one run's server base directory (configuration, deployments, log, data)
-# Functions: wf_init NAME OFFSET, wf_tools, wf_build BUILD, wf_unpack, wf_check_ports, wf_start, wf_wait_started,
-# wf_cli ARGS..., wf_stop, random_password, testkit_start ARGS..., testkit_send COMMAND, testkit_stop, pg_writer.
+# Functions: wf_init NAME OFFSET, wf_unpack, wf_check_ports, wf_start, wf_wait_started, wf_cli ARGS..., wf_stop;
+# the server_* names scripts/lib/payara.sh has too; and those of scripts/lib/cluster.sh (tools, build, testkit).
+
+# shellcheck source=cluster.sh
+. "$root/scripts/lib/cluster.sh"
 
 WILDFLY_VERSION="$(sed -n 's:.*<wildfly.version>\(.*\)</wildfly.version>.*:\1:p' "$root/pom.xml" | head -1)"
 WF_DIR="$root/target/wildfly"
@@ -27,26 +30,8 @@ wf_init() {
   WF_URL="http://127.0.0.1:$WF_HTTP_PORT"
   WF_PID=""
   WF_LAUNCHER=""
-}
-
-# wf_build BUILD: builds the rar and the application (mvn package, so ~/.m2 keeps its snapshots) unless BUILD
-# is 0, and checks both are there; sets RAR and WAR.
-wf_build() {
-  if [ "$1" = 1 ]; then
-    echo "Building the rar and the application (mvn package -DskipTests -pl rar,wildfly-app -am) ..."
-    mvn -B -q -Dstyle.color=never -f "$root/pom.xml" -DskipTests -pl rar,wildfly-app -am package
-  fi
-  RAR="$root/rar/target/aws-advanced-jca.rar"
-  WAR="$root/wildfly-app/target/awsjca-wildfly-app.war"
-  local f
-  for f in "$RAR" "$WAR"; do
-    [ -f "$f" ] || { echo "missing ${f#"$root"/}: run without --no-build" >&2; return 1; }
-  done
-}
-
-# A password for the application's login: random, given to WildFly only through its environment, never printed.
-random_password() {
-  head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24
+  RUN_DIR="$WF_DIR"
+  RUN_NAME="$WF_NAME"
 }
 
 # The distribution, unpacked from the Maven artifact like arquillian-tests does (first run: 249 MiB download).
@@ -150,66 +135,16 @@ wf_stop() {
   WF_LAUNCHER=""
 }
 
-# psql and curl, which the demo and the benchmark talk to the database and the application with: PSQL is set to
-# psql from the PATH, $PG_BIN or /usr/lib/postgresql/*/bin (the Debian package postgresql-client-15 has it).
-wf_tools() {
-  PSQL="$(command -v psql || true)"
-  if [ -z "$PSQL" ]; then
-    for p in ${PG_BIN:+"$PG_BIN/psql"} /usr/lib/postgresql/*/bin/psql; do
-      [ -x "$p" ] && { PSQL="$p"; break; }
-    done
-  fi
-  [ -n "$PSQL" ] || { echo "psql is needed (Debian: apt-get install postgresql-client-15)" >&2; return 1; }
-  command -v curl >/dev/null || { echo "curl is needed (Debian: apt-get install curl)" >&2; return 1; }
-}
 
-# ---- the testkit cluster, in a state directory of this run's own (a cluster you started by hand is left alone)
-
-# testkit_start ARGS...: starts the cluster (scripts/testkit.sh start ARGS) and exports PGHOST/PGPORT/PGUSER/
-# PGPASSWORD/PGDATABASE/PGSSLROOTCERT/TESTKIT_INSTANCE_HOST_PATTERN for psql and the configuration. Prints nothing
-# secret.
-testkit_start() {
-  export TESTKIT_HOME="$WF_DIR/testkit-$WF_NAME"
-  TESTKIT_STARTED=1
-  "$root/scripts/testkit.sh" start "$@" >"$WF_DIR/testkit-$WF_NAME.status" || {
-    cat "$WF_DIR/testkit-$WF_NAME.status" >&2
-    return 1
-  }
-  local env
-  env="$("$root/scripts/testkit.sh" env)" || return 1
-  eval "$env"
-  export PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSSLROOTCERT TESTKIT_INSTANCE_HOST_PATTERN
-}
-
-testkit_stop() {
-  [ -n "${TESTKIT_STARTED:-}" ] || return 0
-  TESTKIT_HOME="$WF_DIR/testkit-$WF_NAME" timeout 60 "$root/scripts/testkit.sh" stop >/dev/null 2>&1 || true
-  TESTKIT_STARTED=""
-}
-
-# testkit_send COMMAND: what `scripts/testkit.sh COMMAND` does, but straight to the cluster's daemon over its control
-# socket from bash (no JVM to start first), so that the command runs within milliseconds of the call: the demo
-# prints "crashing the writer" when the crash happens. Prints the daemon's answer; fails on its ERROR.
-testkit_send() {
-  local state="$TESTKIT_HOME/state.properties" port token line
-  port="$(sed -n 's/^controlPort=//p' "$state")"
-  token="$(sed -n 's/^token=//p' "$state")"
-  [ -n "$port" ] && [ -n "$token" ] || { echo "testkit: no running cluster in $TESTKIT_HOME" >&2; return 1; }
-  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
-  printf '%s\n%s\n' "$token" "$*" >&3
-  while IFS= read -r line <&3; do
-    case "$line" in
-      OK) exec 3<&-; return 0 ;;
-      "ERROR "*) echo "testkit: ${line#ERROR }" >&2; exec 3<&-; return 1 ;;
-      *) printf '%s\n' "$line" ;;
-    esac
-  done
-  exec 3<&-
-  echo "testkit: the daemon closed the connection without an answer" >&2
-  return 1
-}
-
-# pg_writer: "<instance id> <host>:<port>" of the current writer, from the testkit's status.
-pg_writer() {
-  "$root/scripts/testkit.sh" status | awk '$4 == "writer" { print $3, $5; exit }'
-}
+# ---- what scripts/demo.sh and scripts/bench-server.sh ask of either server (scripts/lib/payara.sh has the same)
+SERVER_TITLE="WildFly $WILDFLY_VERSION"
+server_init() { wf_init "$@"; SERVER_LOG="$WF_BASE/log/server.log"; SERVER_URL="$WF_URL"; }
+server_prepare() { wf_unpack && wf_check_ports; }
+server_start() { wf_start; }
+server_wait_started() { wf_wait_started "$@"; }
+server_stop() { wf_stop; }
+server_running() { [ -n "${WF_LAUNCHER:-}" ]; }
+server_pid() { echo "$WF_PID"; }
+server_ports() { echo "port offset $WF_OFFSET: http $WF_HTTP_PORT, management $WF_MGMT_PORT"; }
+# lines of server.log that report an error
+server_error_lines() { grep ' ERROR ' "$SERVER_LOG" 2>/dev/null || true; }

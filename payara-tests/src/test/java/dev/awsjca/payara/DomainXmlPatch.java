@@ -1,5 +1,8 @@
 package dev.awsjca.payara;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -7,7 +10,8 @@ import java.util.regex.Pattern;
  * The changes a new Payara domain needs before its first start on a machine that must call nothing
  * outside itself: phone-home off, the Hazelcast data grid off (and its own phone-home), every listener on
  * 127.0.0.1, the JMS broker off; plus transaction recovery at start, and no instance-metadata lookups by
- * the AWS SDK.
+ * the AWS SDK. The tests apply it in {@link PayaraDomain}; the scripts (scripts/lib/payara.sh) run this file
+ * with {@code java DomainXmlPatch.java <domain.xml>} so that there is one patch.
  */
 final class DomainXmlPatch {
 
@@ -15,6 +19,16 @@ final class DomainXmlPatch {
     private static final Pattern LISTENER_WITHOUT_ADDRESS = Pattern.compile("<network-listener (?![^>]*address=)");
 
     private DomainXmlPatch() {
+    }
+
+    /** Patches the domain.xml named by the one argument in place. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: java DomainXmlPatch.java <domain.xml>");
+            System.exit(2);
+        }
+        Path domainXml = Path.of(args[0]);
+        Files.writeString(domainXml, apply(Files.readString(domainXml)));
     }
 
     static String apply(String xml) {

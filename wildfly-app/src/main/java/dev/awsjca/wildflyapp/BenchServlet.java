@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,9 +24,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One benchmark round inside the server: {@code POST /bench?ds=<jndi>&threads=16&seconds=10} runs that many
- * threads, each repeating one JTA transaction (UserTransaction begin, getConnection, INSERT, close, commit)
- * until the time is up, and answers {@code committed=N errors=M seconds=S tx_per_s=X}. Only transactions whose
+ * One benchmark round inside the server: {@code POST /bench?ds=<jndi>&threads=16&seconds=10&op=insert} runs
+ * that many threads, each repeating one JTA transaction (UserTransaction begin, getConnection, one INSERT, or
+ * with {@code op=read} one SELECT of a row by its key, close, commit) until the time is up, and answers {@code committed=N errors=M seconds=S tx_per_s=X}. Only transactions whose
  * commit returned before the deadline count. The same code runs for every DataSource, so rounds differ only
  * by the DataSource behind the JNDI name.
  */
@@ -34,6 +35,8 @@ public class BenchServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     static final String INSERT = "INSERT INTO bench (thread, n) VALUES (?, ?)";
+    static final String READ = "SELECT v FROM bench_read WHERE id = ?";
+    static final int READ_ROWS = 1000; // scripts/bench-server.sh fills bench_read with ids 1..1000
 
     @Resource
     private transient UserTransaction tx;
@@ -47,6 +50,12 @@ public class BenchServlet extends HttpServlet {
         String jndi = request.getParameter("ds");
         int threads = Integer.parseInt(request.getParameter("threads") == null ? "16" : request.getParameter("threads"));
         double seconds = Double.parseDouble(request.getParameter("seconds") == null ? "10" : request.getParameter("seconds"));
+        boolean read = "read".equals(request.getParameter("op"));
+        if (!read && request.getParameter("op") != null && !"insert".equals(request.getParameter("op"))) {
+            response.setStatus(400);
+            response.getWriter().println("op must be insert or read, not " + request.getParameter("op"));
+            return;
+        }
         DataSource ds;
         try {
             ds = InitialContext.doLookup(jndi);
@@ -76,10 +85,20 @@ public class BenchServlet extends HttpServlet {
                 while (System.nanoTime() < deadline) {
                     try {
                         tx.begin();
-                        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-                            ps.setInt(1, id);
-                            ps.setLong(2, ++n);
-                            ps.executeUpdate();
+                        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(read ? READ : INSERT)) {
+                            if (read) {
+                                int key = (int) ((++n * 31 + id) % READ_ROWS) + 1;
+                                ps.setInt(1, key);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    if (!rs.next()) {
+                                        throw new IllegalStateException("bench_read has no row " + key);
+                                    }
+                                }
+                            } else {
+                                ps.setInt(1, id);
+                                ps.setLong(2, ++n);
+                                ps.executeUpdate();
+                            }
                         }
                         tx.commit();
                         if (System.nanoTime() <= deadline) {
