@@ -52,16 +52,13 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
     private final SessionSync sync = new SessionSync();
     private final SqlRouting sqlRouting;
     private final ReadAfterWrite readAfterWrite;
-    private ClusterReaders readers;
 
     // guarded by lock
+    private final ReaderConnection reader; // the reader connection, current or parked
     private Connection writer; // the writer connection while the logical connection is on the reader
     private HostSpec writerHost;
-    private Connection reader; // the reader connection, current or parked
-    private HostSpec readerHost;
     private boolean onReader;
     private boolean switching;
-    private long readerUsedNanos;
     private boolean writerReadOnly; // setReadOnly(true) reached the writer: no reader was usable
     private volatile boolean released;
 
@@ -71,6 +68,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         this.session = context.session();
         this.sqlRouting = settings.sqlMode() ? new SqlRouting(this) : null;
         this.readAfterWrite = new ReadAfterWrite(settings);
+        this.reader = new ReaderConnection(this, context, settings, sync);
     }
 
     @Override
@@ -94,12 +92,12 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         lock.lock();
         try {
             if (context.cluster() != null) {
-                Connection r = readerConnection(true);
+                Connection r = reader.connection();
                 if (r != null) {
                     sync.apply(r, session, true);
                     onReader = true;
                     Connections.abortQuietly(first.connection());
-                    return new HostConnection(r, readerHost);
+                    return new HostConnection(r, reader.host());
                 }
             }
             first.connection().setReadOnly(true); // the writer stands in, read-only
@@ -107,7 +105,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
             return first;
         } catch (SQLException | RuntimeException e) {
             Connections.abortQuietly(first.connection());
-            dropReader();
+            reader.drop();
             throw e;
         } finally {
             lock.unlock();
@@ -129,7 +127,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         }
         lock.lock();
         try {
-            readerUsedNanos = System.nanoTime();
+            reader.used();
             if (m == JdbcMethod.CONNECTION_SET_READ_ONLY && (!settings.sqlMode() || settings.readerRole())) {
                 setReadOnly(call, (Boolean) call.args()[0]);
                 return null;
@@ -216,7 +214,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         if (context.isGlobalTransactionBranch() || !idle()) {
             if (onReader && !readOnly) {
                 throw new SQLException("Cannot change transaction read-only property in the middle of a transaction:"
-                        + " the transaction runs on reader " + readerHost.endpoint() + "; end it first", "25001");
+                        + " the transaction runs on reader " + reader.host().endpoint() + "; end it first", "25001");
             }
             context.currentConnection().setReadOnly(readOnly); // pgjdbc says what it says (25001 in a transaction)
             session.record(call);
@@ -257,17 +255,17 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
             return true;
         }
         Connection here = context.currentConnection();
-        Connection r = readerConnection(true);
+        Connection r = reader.connection();
         if (r == null) {
             return false;
         }
-        if (!readAfterWrite.replayed(r, readerHost)) {
+        if (!readAfterWrite.replayed(r, reader.host())) {
             return false; // the reader has not replayed this connection's last commit in time: the writer serves
         }
         writer = here;
         writerHost = context.currentHost();
         sync.apply(r, session, true);
-        switchTo(r, readerHost);
+        switchTo(r, reader.host());
         onReader = true;
         return true;
     }
@@ -347,91 +345,10 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         }
     }
 
-    // ---- the reader connection, shared by both modes
+    // ---- what SqlRouting works with
 
-    /**
-     * The reader connection, opened on a reader the strategy picks if there is none or its reader is no
-     * longer usable. Null when no reader is usable and {@code readerFallback=writer}.
-     */
-    Connection readerConnection(boolean forSwitch) throws SQLException {
-        ClusterReaders all = readers();
-        if (reader != null) {
-            boolean usable = !reader.isClosed() && all.usable(settings.maxReaderLagMs(), null).stream()
-                    .anyMatch(s -> s.host().endpoint().equals(readerHost.endpoint()));
-            if (usable) {
-                return reader;
-            }
-            dropReader();
-        }
-        String excluded = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            ReaderState chosen = all.choose(settings.maxReaderLagMs(), excluded);
-            if (chosen == null) {
-                break;
-            }
-            try {
-                Connection c = context.connect(chosen.host());
-                c.setReadOnly(true); // once: a reader connection is never used for writes
-                reader = c;
-                readerHost = chosen.host();
-                all.opened(readerHost, c);
-                return c;
-            } catch (SQLException e) {
-                if (!SqlFailures.isConnectionFailure(e)) {
-                    throw e;
-                }
-                all.unreachable(chosen.host());
-                excluded = chosen.host().endpoint();
-            }
-        }
-        if (settings.fallbackToWriter()) {
-            return null;
-        }
-        throw new SQLNonTransientConnectionException("No reader of cluster " + context.cluster().key() + " is usable"
-                + " (unreachable, down" + (settings.maxReaderLagMs() == null ? "" : ", or lagging beyond maxReaderLagMs="
-                + settings.maxReaderLagMs()) + ") and readerFallback=fail", "08001");
-    }
-
-    HostSpec readerHost() {
-        return readerHost;
-    }
-
-    ClusterReaders readers() throws SQLException {
-        if (readers == null) {
-            ClusterMonitor cluster = context.cluster();
-            if (cluster == null) {
-                throw new SQLNonTransientConnectionException("Plugin readWriteSplitting learns the readers from the"
-                        + " cluster's topology: add plugin failover to property 'plugins' (e.g."
-                        + " plugins=readWriteSplitting,failover,hostMonitoring)", "08001");
-            }
-            PluginContext probes = context;
-            readers = cluster.service(settings.serviceName(), ClusterReaders.class, () -> new ClusterReaders(cluster,
-                    ReaderSelector.of(settings.strategy()), h -> probes.connect(h, ProbeProperties.of(settings)),
-                    settings.probeIntervalMs(), settings.probeCount()));
-            readers.track(this);
-        }
-        return readers;
-    }
-
-    /** The reader was lost (or is not to be used any more): close it, and never reuse it. */
-    void dropReader() {
-        Connection r = reader;
-        if (r != null) {
-            if (readers != null) {
-                readers.closed(readerHost, r);
-            }
-            Connections.abortQuietly(r);
-            sync.forget(r);
-        }
-        reader = null;
-        readerHost = null;
-    }
-
-    void readerLost(HostSpec host) {
-        if (readers != null && host != null) {
-            readers.unreachable(host);
-        }
-        dropReader();
+    ReaderConnection reader() {
+        return reader;
     }
 
     SessionSync sync() {
@@ -450,24 +367,17 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         return readAfterWrite;
     }
 
-    /** Closes the parked reader connection after readerIdleTimeoutMs (called by the cluster's probe thread). */
+    /**
+     * Closes the parked reader connection after readerIdleTimeoutMs (called by the cluster's probe thread,
+     * which skips a connection busy with a call rather than wait for it).
+     */
     void closeIfIdle(long nowNanos) {
         if (settings.readerIdleTimeoutMs() <= 0 || !lock.tryLock()) {
             return;
         }
         try {
-            if (!onReader && reader != null && nowNanos - readerUsedNanos > settings.readerIdleTimeoutMs() * 1_000_000L) {
-                LOG.log(Level.DEBUG, "closing reader connection to {0}: idle", readerHost.endpoint());
-                Connection r = reader;
-                readers.closed(readerHost, r);
-                reader = null;
-                readerHost = null;
-                sync.forget(r);
-                try {
-                    r.close();
-                } catch (SQLException ignored) {
-                    // closing an idle connection: nothing to tell anyone
-                }
+            if (!onReader) {
+                reader.closeIfIdle(nowNanos);
             }
         } finally {
             lock.unlock();
@@ -486,13 +396,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
             if (onReader) {
                 // the reader we were on was lost and failover moved us (to the writer, or another reader):
                 // the old reader is gone, and the parked writer connection is not needed any more
-                if (readers != null && readerHost != null) {
-                    readers.unreachable(readerHost);
-                    readers.closed(readerHost, reader);
-                }
-                sync.forget(reader);
-                reader = null;
-                readerHost = null;
+                reader.lostWhileCurrent();
                 Connections.abortQuietly(writer);
                 writer = null;
                 writerHost = null;
@@ -518,28 +422,18 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         released = true;
         lock.lock();
         try {
-            if (readers != null) {
-                readers.untrack(this);
-            }
             if (onReader) {
                 closeQuietly(writer); // the pipeline closes the current connection, the reader
                 writer = null;
-                if (readers != null && readerHost != null) {
-                    readers.closed(readerHost, reader);
-                }
-            } else if (reader != null) {
-                if (readers != null) {
-                    readers.closed(readerHost, reader);
-                }
-                closeQuietly(reader);
             }
-            reader = null;
+            reader.release(onReader);
         } finally {
             lock.unlock();
         }
     }
 
-    private static void closeQuietly(Connection c) {
+    /** Closes politely, and aborts when that fails: for connections given up while they still work. */
+    static void closeQuietly(Connection c) {
         if (c != null) {
             try {
                 c.close();

@@ -101,11 +101,11 @@ final class SqlRouting {
 
     /** Runs the query on the reader; null when it must run on the writer instead (no reader, 25006). */
     ResultSet runOnReader(JdbcCall<?> call) throws SQLException {
-        Connection reader = plugin.readerConnection(false);
+        Connection reader = plugin.reader().connection();
         if (reader == null) {
             return null; // readerFallback=writer
         }
-        HostSpec host = plugin.readerHost();
+        HostSpec host = plugin.reader().host();
         Statement made = null;
         try {
             if (!plugin.readAfterWrite().replayed(reader, host)) {
@@ -130,7 +130,7 @@ final class SqlRouting {
                 return null; // the reader refused it as a write before doing anything
             }
             if (SqlFailures.isConnectionFailure(e)) {
-                plugin.readerLost(host);
+                plugin.reader().lost(host);
                 throw ReadWriteSplittingPlugin.readLost(host, e);
             }
             throw e;
