@@ -15,13 +15,11 @@ import dev.awsjca.pipeline.JdbcMethod;
 import dev.awsjca.pipeline.JdbcMethods;
 import dev.awsjca.pipeline.PluginContext;
 import dev.awsjca.pipeline.SessionState;
-import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.HostSpec;
 
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -55,8 +53,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
 
     // guarded by lock
     private final ReaderConnection reader; // the reader connection, current or parked
-    private Connection writer; // the writer connection while the logical connection is on the reader
-    private HostSpec writerHost;
+    private final ParkedWriter writer; // the writer connection while the logical connection is on the reader
     private boolean onReader;
     private boolean switching;
     private boolean writerReadOnly; // setReadOnly(true) reached the writer: no reader was usable
@@ -69,6 +66,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         this.sqlRouting = settings.sqlMode() ? new SqlRouting(this) : null;
         this.readAfterWrite = new ReadAfterWrite(settings);
         this.reader = new ReaderConnection(this, context, settings, sync);
+        this.writer = new ParkedWriter(context, settings, session, sync);
     }
 
     @Override
@@ -262,8 +260,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         if (!readAfterWrite.replayed(r, reader.host())) {
             return false; // the reader has not replayed this connection's last commit in time: the writer serves
         }
-        writer = here;
-        writerHost = context.currentHost();
+        writer.park(here, context.currentHost());
         sync.apply(r, session, true);
         switchTo(r, reader.host());
         onReader = true;
@@ -280,60 +277,14 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
             }
             return;
         }
-        Connection w = writer;
-        HostSpec wHost = writerHost;
-        HostSpec known = currentWriter();
-        if (w == null || w.isClosed() || (known != null && !known.endpoint().equals(wHost.endpoint()))) {
-            Connections.abortQuietly(w);
-            if (known == null) {
-                known = awaitWriter(wHost);
-            }
-            w = context.connect(known);
-            wHost = known;
-        }
-        try {
-            sync.apply(w, session, false);
-        } catch (SQLException e) {
-            if (!SqlFailures.isConnectionFailure(e)) {
-                throw e;
-            }
-            // the writer connection parked while we read is gone (the writer failed over): a new one
-            Connections.abortQuietly(w);
-            wHost = awaitWriter(wHost);
-            w = context.connect(wHost);
-            sync.apply(w, session, false);
-        }
+        HostConnection w = writer.reclaim();
         if (writerReadOnly) {
-            w.setReadOnly(false); // it stood in for a reader before one was usable
+            w.connection().setReadOnly(false); // it stood in for a reader before one was usable
             writerReadOnly = false;
         }
-        writer = null;
-        writerHost = null;
+        writer.forget();
         onReader = false;
-        switchTo(w, wHost);
-    }
-
-    private HostSpec currentWriter() {
-        ClusterMonitor cluster = context.cluster();
-        return cluster == null ? null : cluster.topology().writer().orElse(null);
-    }
-
-    private HostSpec awaitWriter(HostSpec failed) throws SQLException {
-        ClusterMonitor cluster = context.cluster();
-        if (cluster == null) {
-            throw new SQLNonTransientConnectionException("The writer connection was lost and no topology is known", "08001");
-        }
-        try {
-            HostSpec w = cluster.awaitWriter(failed, System.nanoTime() + settings.failoverTimeoutMs() * 1_000_000L);
-            if (w == null) {
-                throw new SQLNonTransientConnectionException("No writer answered within failoverTimeoutMs="
-                        + settings.failoverTimeoutMs(), "08001");
-            }
-            return w;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLNonTransientConnectionException("interrupted while waiting for the writer", "08001", e);
-        }
+        switchTo(w.connection(), w.host());
     }
 
     private void switchTo(Connection c, HostSpec host) {
@@ -397,9 +348,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
                 // the reader we were on was lost and failover moved us (to the writer, or another reader):
                 // the old reader is gone, and the parked writer connection is not needed any more
                 reader.lostWhileCurrent();
-                Connections.abortQuietly(writer);
-                writer = null;
-                writerHost = null;
+                writer.abandon();
                 onReader = false;
             }
             writerReadOnly = session.readOnly();
@@ -423,8 +372,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         lock.lock();
         try {
             if (onReader) {
-                closeQuietly(writer); // the pipeline closes the current connection, the reader
-                writer = null;
+                writer.close(); // the pipeline closes the current connection, the reader
             }
             reader.release(onReader);
         } finally {
