@@ -1,7 +1,5 @@
 package dev.awsjca.plugins.readwritesplitting;
 
-import dev.awsjca.plugins.sql.SessionSql;
-
 import dev.awsjca.jdbc.Connections;
 import dev.awsjca.jdbc.FailoverSuccessSQLException;
 import dev.awsjca.jdbc.SqlFailures;
@@ -45,11 +43,11 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
     private final PluginContext context;
     private final SplittingSettings settings;
     private final SessionState session;
-    private final SessionSql sqlSession = new SessionSql(); // SET/RESET statements, carried like setters
     private final ReentrantLock lock = new ReentrantLock();
     private final SessionSync sync = new SessionSync();
     private final SqlRouting sqlRouting;
     private final ReadAfterWrite readAfterWrite;
+    private final SessionRecorder recorder;
 
     // guarded by lock
     private final ReaderConnection reader; // the reader connection, current or parked
@@ -65,6 +63,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         this.session = context.session();
         this.sqlRouting = settings.sqlMode() ? new SqlRouting(this) : null;
         this.readAfterWrite = new ReadAfterWrite(settings);
+        this.recorder = new SessionRecorder(context, session, sync, readAfterWrite);
         this.reader = new ReaderConnection(this, context, settings, sync);
         this.writer = new ParkedWriter(context, settings, session, sync);
     }
@@ -155,46 +154,13 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
                 }
                 throw e;
             }
-            afterSuccess(call);
+            recorder.succeeded(call, onReader);
             return result;
         } catch (SQLException e) {
-            if (m == JdbcMethod.CONNECTION_COMMIT) {
-                readAfterWrite.transactionEnded();
-            }
+            recorder.failed(m);
             throw e;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void afterSuccess(JdbcCall<?> call) throws SQLException {
-        JdbcMethod m = call.method();
-        if (SessionState.isSetter(m)) {
-            boolean wasInSync = sync.inSync(context.currentConnection(), session);
-            session.record(call);
-            if (wasInSync) {
-                sync.synced(context.currentConnection(), session); // the setter went to this connection itself
-            }
-            if (m == JdbcMethod.CONNECTION_SET_AUTO_COMMIT) {
-                readAfterWrite.commitOrAutoCommitEnded(context.currentConnection(), onReader, call);
-            }
-        } else if (m == JdbcMethod.CONNECTION_COMMIT) {
-            readAfterWrite.committed(context.currentConnection(), onReader);
-            sqlSession.commit(session);
-        } else if (m == JdbcMethod.CONNECTION_ROLLBACK && call.args().length == 0) {
-            readAfterWrite.transactionEnded();
-            sqlSession.rollback();
-        } else if (isExecute(m)) {
-            String sql = call.sql();
-            if (sql != null) {
-                boolean synced = sync.inSync(context.currentConnection(), session);
-                if (sqlSession.executed(sql, session, session.autoCommit()) && synced) {
-                    sync.synced(context.currentConnection(), session);
-                }
-            }
-            if (!onReader) {
-                readAfterWrite.executedOnWriter(context.currentConnection(), session.autoCommit(), sql);
-            }
         }
     }
 
