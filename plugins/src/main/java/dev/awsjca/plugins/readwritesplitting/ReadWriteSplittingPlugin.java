@@ -284,6 +284,8 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         return readAfterWrite;
     }
 
+    // ---- the cluster's probe thread
+
     /**
      * Closes the parked reader connection after readerIdleTimeoutMs (called by the cluster's probe thread,
      * which skips a connection busy with a call rather than wait for it).
@@ -346,7 +348,7 @@ final class ReadWriteSplittingPlugin implements ConnectionPlugin {
         }
     }
 
-    /** Closes politely, and aborts when that fails: for connections given up while they still work. */
+    /** Closes politely, and aborts when that fails: for the reader and parked writer connections at release. */
     static void closeQuietly(Connection c) {
         if (c != null) {
             try {
