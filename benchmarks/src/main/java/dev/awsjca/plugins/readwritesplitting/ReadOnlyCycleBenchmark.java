@@ -23,19 +23,23 @@ import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code setReadOnly(true); SELECT 1; setReadOnly(false); SELECT 1} with a warm reader connection, against
- * the same on one pgjdbc connection (which stays on the writer). Both go through the testkit's endpoints.
+ * {@code setReadOnly(true); SELECT 1; setReadOnly(false); SELECT 1} with a warm reader connection, against two
+ * baselines on pgjdbc: the same calls on one connection (which stays on the writer: one server process, always
+ * warm), and an application that holds a reader and a writer connection itself and reads on the one, then on the
+ * other (the same work on the database as the plugin's: a round trip to each node per cycle). All go through the
+ * testkit's endpoints.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ReadOnlyCycleBenchmark {
 
-    @Param({"pgjdbc", "readWriteSplitting"})
+    @Param({"pgjdbc", "pgjdbcTwoConnections", "readWriteSplitting"})
     public String driver;
 
     private PgCluster cluster;
     private Connection connection;
+    private Connection readerConnection; // pgjdbcTwoConnections only
 
     @Setup(Level.Trial)
     public void start() throws SQLException {
@@ -46,6 +50,11 @@ public class ReadOnlyCycleBenchmark {
                 : "jdbc:aws-wrapper:postgresql://" + hostPort + "/postgres?plugins=readWriteSplitting,failover"
                 + "&clusterInstanceHostPattern=" + URLEncoder.encode(cluster.instanceHostPattern(), StandardCharsets.UTF_8);
         connection = DriverManager.getConnection(url, cluster.superuser(), cluster.password());
+        if (driver.equals("pgjdbcTwoConnections")) {
+            PgNode reader = cluster.nodes().stream().filter(n -> n != writer).findFirst().orElseThrow();
+            readerConnection = DriverManager.getConnection("jdbc:postgresql://" + reader.host() + ":" + reader.port()
+                    + "/postgres", cluster.superuser(), cluster.password());
+        }
         cycle(); // opens the reader connection: the benchmark measures the warm switch
     }
 
@@ -53,6 +62,9 @@ public class ReadOnlyCycleBenchmark {
     public void stop() throws SQLException {
         try {
             connection.close();
+            if (readerConnection != null) {
+                readerConnection.close();
+            }
         } finally {
             cluster.close();
         }
@@ -60,14 +72,17 @@ public class ReadOnlyCycleBenchmark {
 
     @Benchmark
     public int cycle() throws SQLException {
+        if (readerConnection != null) {
+            return selectOne(readerConnection) + selectOne(connection);
+        }
         connection.setReadOnly(true);
-        int a = selectOne();
+        int a = selectOne(connection);
         connection.setReadOnly(false);
-        return a + selectOne();
+        return a + selectOne(connection);
     }
 
-    private int selectOne() throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+    private static int selectOne(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
             return rs.getInt(1);
         }
