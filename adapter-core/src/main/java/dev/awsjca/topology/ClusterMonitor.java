@@ -51,8 +51,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private final String key;
     private final Dialect dialect;
     private final TopologyEndpoints endpoints;
-    private final HostConnector connector; // null: through the members
-    private final java.util.Deque<Member> members = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final ClusterMembers members;
     private final long refreshMs;
     private final Object lock = new Object();
     private final Set<Consumer<Topology>> listeners = new CopyOnWriteArraySet<>();
@@ -88,9 +87,6 @@ public final class ClusterMonitor implements AutoCloseable {
         Connection connect(HostSpec host, Map<String, String> driverProperties) throws SQLException;
     }
 
-    private record Member(Object owner, MemberConnector connector) {
-    }
-
     /**
      * A monitor whose probes connect through its members ({@link #addMember}), with these driver properties;
      * it outlives its last user by {@code disposalMs} ({@link ClusterRegistry#release}).
@@ -120,7 +116,7 @@ public final class ClusterMonitor implements AutoCloseable {
         this.key = key;
         this.dialect = dialect;
         this.endpoints = endpoints;
-        this.connector = connector;
+        this.members = new ClusterMembers(key, connector);
         this.probeProperties = Map.copyOf(probeProperties);
         this.refreshMs = refreshMs;
         AtomicInteger n = new AtomicInteger();
@@ -160,20 +156,15 @@ public final class ClusterMonitor implements AutoCloseable {
      * monitor had no member: it did not probe meanwhile (it lingered), and its topology may be stale.
      */
     public boolean addMember(Object owner, MemberConnector memberConnector) {
-        boolean idle;
-        synchronized (members) {
-            members.removeIf(m -> m.owner() == owner);
-            idle = members.isEmpty();
-            members.addFirst(new Member(owner, memberConnector));
-        }
+        boolean idle = members.add(owner, memberConnector);
         synchronized (lock) {
             lock.notifyAll(); // a lingering monitor probes again at once
         }
-        return idle && connector == null;
+        return idle;
     }
 
     public void removeMember(Object owner) {
-        members.removeIf(m -> m.owner() == owner);
+        members.remove(owner);
     }
 
     /**
@@ -181,16 +172,7 @@ public final class ClusterMonitor implements AutoCloseable {
      * connector this monitor was made with). Fails with 08003 when no connection of the cluster is open.
      */
     public HostConnector connector(Map<String, String> driverProperties) {
-        return host -> {
-            if (connector != null) {
-                return connector.connect(host);
-            }
-            Member m = members.peekFirst();
-            if (m == null) {
-                throw new SQLException("no connection of cluster " + key + " is open to connect through", "08003");
-            }
-            return m.connector().connect(host, driverProperties);
-        };
+        return members.connector(driverProperties);
     }
 
     public Dialect dialect() {
@@ -358,7 +340,7 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /** Starts a probe of each host to ask; probes still running from the last round are left alone. */
     private void probeRound(boolean searchingNow) {
-        if (connector == null && members.isEmpty()) {
+        if (!members.canConnect()) {
             return; // no connection of the cluster is open (the monitor lingers): nobody to probe for, or through
         }
         List<HostSpec> targets = new ArrayList<>();
