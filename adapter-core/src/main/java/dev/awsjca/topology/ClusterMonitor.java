@@ -57,7 +57,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private final Set<Consumer<Topology>> listeners = new CopyOnWriteArraySet<>();
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, HostHealth> health = new ConcurrentHashMap<>();
-    private final Map<String, AutoCloseable> services = new ConcurrentHashMap<>();
+    private final ClusterServices services;
     // hosts a replica named during a search that the last topology lacked (a node that joined after the
     // last refresh, possibly the new writer): probed too until the writer is found
     private final Map<String, HostSpec> namedByReplicas = new ConcurrentHashMap<>();
@@ -117,6 +117,7 @@ public final class ClusterMonitor implements AutoCloseable {
         this.dialect = dialect;
         this.endpoints = endpoints;
         this.members = new ClusterMembers(key, connector);
+        this.services = new ClusterServices(key, this::isClosed);
         this.probeProperties = Map.copyOf(probeProperties);
         this.refreshMs = refreshMs;
         AtomicInteger n = new AtomicInteger();
@@ -205,23 +206,7 @@ public final class ClusterMonitor implements AutoCloseable {
      * @throws IllegalStateException when the monitor is closed
      */
     public <S extends AutoCloseable> S service(String name, Class<S> type, java.util.function.Supplier<S> factory) {
-        if (closed) {
-            throw new IllegalStateException("cluster monitor " + key + " is closed");
-        }
-        AutoCloseable service = services.computeIfAbsent(name, k -> factory.get());
-        if (closed && services.remove(name, service)) {
-            closeQuietly(service); // close() ran meanwhile and may have missed it
-            throw new IllegalStateException("cluster monitor " + key + " is closed");
-        }
-        return type.cast(service);
-    }
-
-    private static void closeQuietly(AutoCloseable service) {
-        try {
-            service.close();
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "a cluster service failed to close", e);
-        }
+        return services.get(name, type, factory);
     }
 
     /** Called with the new topology whenever the writer or the set of hosts changes. */
@@ -571,12 +556,7 @@ public final class ClusterMonitor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         probes.values().forEach(Probe::closeConnection);
-        for (String name : List.copyOf(services.keySet())) {
-            AutoCloseable service = services.remove(name);
-            if (service != null) {
-                closeQuietly(service);
-            }
-        }
+        services.closeAll();
     }
 
     public boolean isClosed() {
