@@ -54,7 +54,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private final ClusterMembers members;
     private final long refreshMs;
     private final Object lock = new Object();
-    private final Set<Consumer<Topology>> listeners = new CopyOnWriteArraySet<>();
+    private final TopologyListeners listeners = new TopologyListeners();
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, HostHealth> health = new ConcurrentHashMap<>();
     private final ClusterServices services;
@@ -66,7 +66,6 @@ public final class ClusterMonitor implements AutoCloseable {
     private final Map<String, HostSpec> everSeen = new ConcurrentHashMap<>();
     private final ExecutorService probeThreads;
     private final Thread loop;
-    private final AtomicInteger connections = new AtomicInteger();
     private volatile Topology topology = new Topology(List.of());
     private volatile boolean closed;
     // what the monitor sees goes to its registry's metrics (JMX and the configured outputs)
@@ -212,13 +211,10 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Called with the new topology whenever the writer or the set of hosts changes. */
     public void addListener(Consumer<Topology> listener) {
         listeners.add(listener);
-        connections.incrementAndGet();
     }
 
     public void removeListener(Consumer<Topology> listener) {
-        if (listeners.remove(listener)) {
-            connections.decrementAndGet();
-        }
+        listeners.remove(listener);
     }
 
     /** Reads the topology through a connection the caller holds (its first connection to the cluster). */
@@ -405,13 +401,7 @@ public final class ClusterMonitor implements AutoCloseable {
         }
         if (!sameTopology(previous, next)) {
             metrics().topologyChanged(previous, next);
-            for (Consumer<Topology> listener : listeners) {
-                try {
-                    listener.accept(next);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "a topology listener failed", e);
-                }
-            }
+            listeners.tell(next);
         }
     }
 
@@ -592,7 +582,7 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     public int getConnections() {
-        return connections.get();
+        return listeners.connections();
     }
 
     @Override
