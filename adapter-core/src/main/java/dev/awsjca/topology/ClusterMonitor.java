@@ -58,12 +58,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, HostHealth> health = new ConcurrentHashMap<>();
     private final ClusterServices services;
-    // hosts a replica named during a search that the last topology lacked (a node that joined after the
-    // last refresh, possibly the new writer): probed too until the writer is found
-    private final Map<String, HostSpec> namedByReplicas = new ConcurrentHashMap<>();
-    // every host any topology held: a node that left it (crashed) and came back since the last refresh is
-    // often the next one promoted, and the search asks it directly instead of waiting for a replica's hint
-    private final Map<String, HostSpec> everSeen = new ConcurrentHashMap<>();
+    private final ProbeTargets targets;
     private final ExecutorService probeThreads;
     private final Thread loop;
     private volatile Topology topology = new Topology(List.of());
@@ -117,6 +112,7 @@ public final class ClusterMonitor implements AutoCloseable {
         this.endpoints = endpoints;
         this.members = new ClusterMembers(key, connector);
         this.services = new ClusterServices(key, this::isClosed);
+        this.targets = new ProbeTargets(key, dialect, endpoints);
         this.probeProperties = Map.copyOf(probeProperties);
         this.refreshMs = refreshMs;
         AtomicInteger n = new AtomicInteger();
@@ -221,7 +217,7 @@ public final class ClusterMonitor implements AutoCloseable {
     public Topology refreshFrom(Connection connection, HostSpec connectedTo) throws SQLException {
         long generation = generations.incrementAndGet();
         List<HostSpec> hosts = dialect.discoversHosts() ? dialect.topology(connection, endpoints)
-                : withRoles(connectedTo, dialect.isWriter(connection));
+                : endpoints.selfManagedTopology(connectedTo, dialect.isWriter(connection));
         if (!hosts.isEmpty() && hosts.stream().anyMatch(h -> h.role() == HostRole.WRITER)) {
             update(hosts, false, generation);
         }
@@ -324,23 +320,7 @@ public final class ClusterMonitor implements AutoCloseable {
         if (!members.canConnect()) {
             return; // no connection of the cluster is open (the monitor lingers): nobody to probe for, or through
         }
-        List<HostSpec> targets = new ArrayList<>();
-        Topology current = topology;
-        if (!searchingNow && dialect.discoversHosts() && current.writer().isPresent()) {
-            targets.add(current.writer().get()); // the writer knows the whole topology
-        } else {
-            Map<String, HostSpec> all = new LinkedHashMap<>();
-            current.hosts().forEach(h -> all.put(h.endpoint(), h));
-            if (searchingNow) {
-                everSeen.values().forEach(h -> all.putIfAbsent(h.endpoint(), h));
-                namedByReplicas.values().forEach(h -> all.putIfAbsent(h.endpoint(), h));
-            }
-            if (!dialect.discoversHosts() || all.isEmpty()) {
-                endpoints.urlHosts().forEach(h -> all.putIfAbsent(h.endpoint(), h));
-            }
-            targets.addAll(all.values());
-        }
-        for (HostSpec host : targets) {
+        for (HostSpec host : targets.forRound(topology, searchingNow)) {
             Probe probe = probes.computeIfAbsent(host.endpoint(), k -> new Probe(host));
             if (probe.start()) {
                 try {
@@ -352,35 +332,10 @@ public final class ClusterMonitor implements AutoCloseable {
         }
     }
 
-    private List<HostSpec> withRoles(HostSpec writer, boolean isWriter) {
-        List<HostSpec> hosts = new ArrayList<>();
-        for (HostSpec h : endpoints.urlHosts()) {
-            boolean theWriter = isWriter && h.endpoint().equals(writer.endpoint());
-            hosts.add(h.withRole(theWriter ? HostRole.WRITER : HostRole.READER));
-        }
-        return hosts;
-    }
-
-    /**
-     * While searching, a replica's view of the cluster may hold a node the last topology lacked (one that
-     * rejoined after the last refresh and was then promoted): without this, the search would never ask
-     * it, and every failover would wait out failoverTimeoutMs. What the replica says is only a hint: the
-     * node counts as the writer once its own probe says so.
-     */
-    private void learnHostsFrom(List<HostSpec> seenByReplica) {
-        Topology current = topology;
-        for (HostSpec h : seenByReplica) {
-            if (current.hosts().stream().noneMatch(k -> k.endpoint().equals(h.endpoint()))
-                    && namedByReplicas.putIfAbsent(h.endpoint(), h.withRole(HostRole.UNKNOWN)) == null) {
-                LOG.log(Level.INFO, "cluster {0}: a replica names {1}, not in the last topology: probing it too", key, h.endpoint());
-            }
-        }
-    }
-
     /** A probe found a writer (or, for self-managed clusters, a node's role): record it, tell everyone. */
     private void update(List<HostSpec> hosts, boolean confirmedWriter, long generation) {
         Topology next = new Topology(hosts);
-        hosts.forEach(h -> everSeen.put(h.endpoint(), h.withRole(HostRole.UNKNOWN)));
+        targets.remember(hosts);
         Topology previous;
         synchronized (lock) {
             if (generation < knowledgeGeneration || (searching && generation <= searchGeneration)) {
@@ -391,7 +346,7 @@ public final class ClusterMonitor implements AutoCloseable {
             topology = next;
             if (confirmedWriter && searching) {
                 searching = false;
-                namedByReplicas.clear(); // the writer's topology has them now
+                targets.forgetHints(); // the writer's topology has them now
                 writerEpoch++;
                 settleUntil = System.nanoTime() + SETTLE_NANOS;
                 metrics().writerFound();
@@ -452,10 +407,11 @@ public final class ClusterMonitor implements AutoCloseable {
                     } else if (isCurrentWriter(generation)) {
                         writerDemoted(); // the writer we knew was demoted: look for the new one
                     } else if (isSearchingForWriter()) {
-                        learnHostsFrom(dialect.topology(connection, endpoints));
+                        List<HostSpec> seenByReplica = dialect.topology(connection, endpoints);
+                        targets.learnFrom(topology, seenByReplica); // the topology as it is once the replica answered
                     }
                 } else if (writer) {
-                    update(withRoles(host, true), true, generation);
+                    update(endpoints.selfManagedTopology(host, true), true, generation);
                 } else if (isCurrentWriter(generation)) {
                     writerDemoted();
                 }
