@@ -7,20 +7,15 @@ import dev.awsjca.pipeline.AdapterThreads;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.awsjca.jdbc.SqlFailures;
@@ -43,37 +38,21 @@ import dev.awsjca.jdbc.SqlFailures;
 public final class ClusterMonitor implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ClusterMonitor.class.getName());
-    static final long SEARCH_POLL_MS = 50;
-    // after a new writer is found, replicas re-attach to it over the next seconds: look again meanwhile
-    static final long SETTLE_POLL_MS = 500;
-    static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final String key;
     private final Dialect dialect;
     private final TopologyEndpoints endpoints;
     private final ClusterMembers members;
-    private final long refreshMs;
-    private final Object lock = new Object();
     private final TopologyListeners listeners = new TopologyListeners();
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, HostHealth> health = new ConcurrentHashMap<>();
     private final ClusterServices services;
     private final ProbeTargets targets;
+    private final WriterSearch search;
     private final ExecutorService probeThreads;
     private final Thread loop;
-    private volatile Topology topology = new Topology(List.of());
-    private volatile boolean closed;
     // what the monitor sees goes to its registry's metrics (JMX and the configured outputs)
     private volatile ClusterMetrics metrics;
-    // guarded by lock
-    private boolean searching;
-    private long writerEpoch;
-    private long settleUntil = System.nanoTime() + SETTLE_NANOS;
-    private long knowledgeGeneration; // of the probe the topology was last made from
-    private SQLException refusedLogin; // the last login a node refused to a probe (the database dropped, say)
-    private long refusedGeneration; // of that probe
-    private long searchGeneration; // the last probe started before the running search began
-    private final AtomicLong generations = new AtomicLong();
 
     /** Opens a connection to a host through one of the cluster's open connections (its credentials, its plugins). */
     @FunctionalInterface
@@ -113,8 +92,9 @@ public final class ClusterMonitor implements AutoCloseable {
         this.members = new ClusterMembers(key, connector);
         this.services = new ClusterServices(key, this::isClosed);
         this.targets = new ProbeTargets(key, dialect, endpoints);
+        // the writer's topology holds the nodes the replicas named during the search
+        this.search = new WriterSearch(key, refreshMs, this::metrics, targets::forgetHints);
         this.probeProperties = Map.copyOf(probeProperties);
-        this.refreshMs = refreshMs;
         AtomicInteger n = new AtomicInteger();
         this.probeThreads = Executors.newCachedThreadPool(r -> daemon(r, "aws-jca-probe-" + n.incrementAndGet() + " " + key));
         this.loop = daemon(this::run, "aws-jca-topology " + key);
@@ -153,9 +133,7 @@ public final class ClusterMonitor implements AutoCloseable {
      */
     public boolean addMember(Object owner, MemberConnector memberConnector) {
         boolean idle = members.add(owner, memberConnector);
-        synchronized (lock) {
-            lock.notifyAll(); // a lingering monitor probes again at once
-        }
+        search.wakeUp();
         return idle;
     }
 
@@ -180,7 +158,7 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     public Topology topology() {
-        return topology;
+        return search.topology();
     }
 
     /** The health record of a host (made on first use). */
@@ -215,13 +193,13 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /** Reads the topology through a connection the caller holds (its first connection to the cluster). */
     public Topology refreshFrom(Connection connection, HostSpec connectedTo) throws SQLException {
-        long generation = generations.incrementAndGet();
+        long generation = search.nextGeneration();
         List<HostSpec> hosts = dialect.discoversHosts() ? dialect.topology(connection, endpoints)
                 : endpoints.selfManagedTopology(connectedTo, dialect.isWriter(connection));
         if (!hosts.isEmpty() && hosts.stream().anyMatch(h -> h.role() == HostRole.WRITER)) {
             update(hosts, false, generation);
         }
-        return topology;
+        return search.topology();
     }
 
     /**
@@ -232,31 +210,7 @@ public final class ClusterMonitor implements AutoCloseable {
      *         SqlFailures#isLoginRefused}): the nodes answer, and no writer will take this login
      */
     public HostSpec awaitWriter(HostSpec failed, long deadlineNanos) throws InterruptedException, SQLException {
-        synchronized (lock) {
-            HostSpec writer = topology.writer().orElse(null);
-            if (!searching && writer != null && (failed == null || !writer.endpoint().equals(failed.endpoint()))) {
-                return writer;
-            }
-            long asked = generations.get(); // a probe that started before this call cannot answer it
-            String why = failed == null ? "writer unknown" : "connection to " + failed.endpoint() + " failed";
-            while (true) {
-                writer = topology.writer().orElse(null);
-                if (!searching && writer != null && knowledgeGeneration > asked) {
-                    return writer;
-                }
-                if (refusedLogin != null && refusedGeneration > asked) {
-                    // the nodes answer and refuse the login: no writer will take it however long we wait
-                    throw new SQLException("The writer search of cluster " + key + " stopped: " + refusedLogin.getMessage(),
-                            refusedLogin.getSQLState(), refusedLogin);
-                }
-                startSearchLocked(why);
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0 || closed) {
-                    return null;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
-            }
-        }
+        return search.awaitWriter(failed, deadlineNanos);
     }
 
     /**
@@ -265,49 +219,22 @@ public final class ClusterMonitor implements AutoCloseable {
      */
     public void reportDown(HostSpec host) {
         health(host).probeFailed();
-        lookForWriterIfItWas(host, host.endpoint() + " failed");
+        search.lookIfWriterWas(host, host.endpoint() + " failed");
     }
 
     /** Host monitoring declared the host dead (after its own failureDetectionCount): DOWN now, and look. */
     public void declareDead(HostSpec host) {
         health(host).markDown();
-        lookForWriterIfItWas(host, host.endpoint() + " declared dead");
-    }
-
-    private void lookForWriterIfItWas(HostSpec host, String why) {
-        synchronized (lock) {
-            if (topology.writer().map(w -> w.endpoint().equals(host.endpoint())).orElse(true)) {
-                startSearchLocked(why);
-            }
-        }
-    }
-
-    private void startSearchLocked(String why) {
-        if (!searching) {
-            searching = true;
-            searchGeneration = generations.get();
-            metrics().writerSearchStarted();
-            LOG.log(Level.INFO, "cluster {0}: looking for the writer ({1})", key, why);
-            lock.notifyAll();
-        }
+        search.lookIfWriterWas(host, host.endpoint() + " declared dead");
     }
 
     private void run() {
         try {
-            while (!closed) {
-                boolean wasSearching;
-                synchronized (lock) {
-                    wasSearching = searching;
-                }
+            while (!search.isClosed()) {
+                boolean wasSearching = search.isSearching();
                 probeRound(wasSearching);
-                synchronized (lock) {
-                    if (closed) {
-                        break;
-                    }
-                    if (searching == wasSearching) {
-                        boolean settling = System.nanoTime() - settleUntil < 0;
-                        lock.wait(searching ? SEARCH_POLL_MS : settling ? Math.min(SETTLE_POLL_MS, refreshMs) : refreshMs);
-                    }
+                if (!search.awaitNextRound(wasSearching)) {
+                    break;
                 }
             }
         } catch (InterruptedException e) {
@@ -320,7 +247,7 @@ public final class ClusterMonitor implements AutoCloseable {
         if (!members.canConnect()) {
             return; // no connection of the cluster is open (the monitor lingers): nobody to probe for, or through
         }
-        for (HostSpec host : targets.forRound(topology, searchingNow)) {
+        for (HostSpec host : targets.forRound(search.topology(), searchingNow)) {
             Probe probe = probes.computeIfAbsent(host.endpoint(), k -> new Probe(host));
             if (probe.start()) {
                 try {
@@ -336,23 +263,9 @@ public final class ClusterMonitor implements AutoCloseable {
     private void update(List<HostSpec> hosts, boolean confirmedWriter, long generation) {
         Topology next = new Topology(hosts);
         targets.remember(hosts);
-        Topology previous;
-        synchronized (lock) {
-            if (generation < knowledgeGeneration || (searching && generation <= searchGeneration)) {
-                return; // older than what is known, or than the search: a late answer
-            }
-            knowledgeGeneration = generation;
-            previous = topology;
-            topology = next;
-            if (confirmedWriter && searching) {
-                searching = false;
-                targets.forgetHints(); // the writer's topology has them now
-                writerEpoch++;
-                settleUntil = System.nanoTime() + SETTLE_NANOS;
-                metrics().writerFound();
-                LOG.log(Level.INFO, "cluster {0}: writer is {1}", key, next.writer().map(HostSpec::endpoint).orElse("?"));
-            }
-            lock.notifyAll();
+        Topology previous = search.record(next, confirmedWriter, generation);
+        if (previous == null) {
+            return; // older than what is known, or than the search: a late answer
         }
         if (!sameTopology(previous, next)) {
             metrics().topologyChanged(previous, next);
@@ -377,7 +290,7 @@ public final class ClusterMonitor implements AutoCloseable {
         }
 
         synchronized boolean start() {
-            if (running || closed) {
+            if (running || search.isClosed()) {
                 return false;
             }
             running = true;
@@ -386,7 +299,7 @@ public final class ClusterMonitor implements AutoCloseable {
 
         @Override
         public void run() {
-            long generation = generations.incrementAndGet();
+            long generation = search.nextGeneration();
             boolean loggingIn = false;
             try {
                 if (connection == null) {
@@ -404,47 +317,41 @@ public final class ClusterMonitor implements AutoCloseable {
                         if (hosts.stream().anyMatch(h -> h.role() == HostRole.WRITER)) {
                             update(hosts, true, generation);
                         }
-                    } else if (isCurrentWriter(generation)) {
+                    } else if (search.isWriter(host, generation)) {
                         writerDemoted(); // the writer we knew was demoted: look for the new one
-                    } else if (isSearchingForWriter()) {
+                    } else if (search.isSearching()) {
                         List<HostSpec> seenByReplica = dialect.topology(connection, endpoints);
-                        targets.learnFrom(topology, seenByReplica); // the topology as it is once the replica answered
+                        targets.learnFrom(search.topology(), seenByReplica); // the topology as it is once the replica answered
                     }
                 } else if (writer) {
                     update(endpoints.selfManagedTopology(host, true), true, generation);
-                } else if (isCurrentWriter(generation)) {
+                } else if (search.isWriter(host, generation)) {
                     writerDemoted();
                 }
             } catch (SQLException | RuntimeException e) {
                 closeConnection();
-                if (closed) {
+                if (search.isClosed()) {
                     return; // the monitor is stopping: its own probes fail, the host did not
                 }
                 logFailure(e, loggingIn);
                 if (e instanceof SQLException sql && SqlFailures.isLoginRefused(sql)) {
-                    synchronized (lock) { // says nothing of the host, and ends a writer search: see awaitWriter
-                        refusedLogin = sql;
-                        refusedGeneration = generation;
-                        lock.notifyAll();
-                    }
+                    search.loginRefused(sql, generation);
                     return;
                 }
                 if (e instanceof SQLException sql && "08003".equals(sql.getSQLState())) {
                     return; // no connection to probe through says nothing of the host
                 }
                 health(host).probeFailed();
-                if (isCurrentWriter(generation)) {
-                    synchronized (lock) {
-                        // one failed probe is a reason to look (fast polling finds the same writer again if it
-                        // only was slow), not to call the writer DOWN: that takes FAILURES_TO_DOWN in a row
-                        startSearchLocked("a probe of the writer " + host.endpoint() + " failed");
-                    }
+                if (search.isWriter(host, generation)) {
+                    // one failed probe is a reason to look (fast polling finds the same writer again if it
+                    // only was slow), not to call the writer DOWN: that takes FAILURES_TO_DOWN in a row
+                    search.start("a probe of the writer " + host.endpoint() + " failed");
                 }
             } finally {
                 synchronized (this) {
                     running = false;
                 }
-                if (closed) {
+                if (search.isClosed()) {
                     closeConnection();
                 }
             }
@@ -463,17 +370,7 @@ public final class ClusterMonitor implements AutoCloseable {
         }
 
         private void writerDemoted() {
-            synchronized (lock) {
-                startSearchLocked("the writer " + host.endpoint() + " says it is not the writer");
-            }
-        }
-
-        /** Whether the host is the writer, as known from probes no newer than this one. */
-        private boolean isCurrentWriter(long generation) {
-            synchronized (lock) {
-                return generation > knowledgeGeneration
-                        && topology.writer().map(w -> w.endpoint().equals(host.endpoint())).orElse(false);
-            }
+            search.start("the writer " + host.endpoint() + " says it is not the writer");
         }
 
         private void closeConnection() {
@@ -486,12 +383,8 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Stops the loop and every probe; closes every connection the monitor opened. */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            lock.notifyAll();
+        if (!search.close()) {
+            return;
         }
         loop.interrupt();
         probeThreads.shutdownNow();
@@ -506,7 +399,7 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed;
+        return search.isClosed();
     }
 
     // views (the cluster's MBean in dev.awsjca.metrics, tests)
@@ -520,17 +413,15 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     public String getWriter() {
-        return topology.writer().map(HostSpec::endpoint).orElse("");
+        return search.topology().writer().map(HostSpec::endpoint).orElse("");
     }
 
     public String[] getTopology() {
-        return topology.hosts().stream().map(HostSpec::toString).toArray(String[]::new);
+        return search.topology().hosts().stream().map(HostSpec::toString).toArray(String[]::new);
     }
 
     public boolean isSearchingForWriter() {
-        synchronized (lock) {
-            return searching;
-        }
+        return search.isSearching();
     }
 
     public String[] getHostHealth() {
