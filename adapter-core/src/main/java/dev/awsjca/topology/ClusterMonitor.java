@@ -1,10 +1,7 @@
 package dev.awsjca.topology;
 
-import dev.awsjca.jdbc.Connections;
 import dev.awsjca.metrics.ClusterMetrics;
-import dev.awsjca.pipeline.AdapterThreads;
 
-import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collections;
@@ -12,45 +9,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import dev.awsjca.jdbc.SqlFailures;
 
 /**
- * One per cluster, shared by all its connections: the topology as last seen, and the search for the
- * writer when it is lost. While the writer is known its node is asked every {@code refreshMs}; while it
- * is not, every node is asked every 50 ms, each by a probe of its own so that a node that hangs
- * (blackholed) does not hold up the others. A writer counts as found only when the adapter itself
- * reached it and it said it takes writes.
- *
- * <p>Every probe is stamped with a generation when it starts; only knowledge newer than what the topology
- * was made from changes it, and a writer search ends only on a probe started after the search began: a
- * probe of the old writer that answered before its demotion and returns late cannot put it back.
+ * One per cluster, shared by all its connections: what they know of the cluster, and what they ask of
+ * it. The topology as last seen and the search for the writer when it is lost are {@code WriterSearch}'s;
+ * the thread that keeps them current is {@code TopologyPoller}'s: while the writer is known its node is
+ * asked every {@code refreshMs}; while it is not, every node ({@code ProbeTargets}) every 50 ms, each by
+ * a probe of its own ({@code TopologyProbe}) so that a node that hangs (blackholed) does not hold up the
+ * others. A writer counts as found only when the adapter itself reached it and it said it takes writes.
  *
  * <p>The monitor holds no credentials: its probes connect through one of the cluster's open connections
  * (the newest that joined, see {@link #addMember}), so a password rotated or a connection closed is never
  * held here. A probe that fails to log in (wrong password, locked role) says nothing of the host's health.
+ *
+ * <p>Its threads and connections, and those of the services it shares ({@link #service}), end with
+ * {@link #close}: after the last user's release ({@link ClusterRegistry}), or at the resource adapter's stop.
  */
 public final class ClusterMonitor implements AutoCloseable {
-
-    private static final System.Logger LOG = System.getLogger(ClusterMonitor.class.getName());
 
     private final String key;
     private final Dialect dialect;
     private final TopologyEndpoints endpoints;
     private final ClusterMembers members;
     private final TopologyListeners listeners = new TopologyListeners();
-    private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, HostHealth> health = new ConcurrentHashMap<>();
     private final ClusterServices services;
     private final ProbeTargets targets;
     private final WriterSearch search;
-    private final ExecutorService probeThreads;
-    private final Thread loop;
+    private final TopologyPoller poller;
     // what the monitor sees goes to its registry's metrics (JMX and the configured outputs)
     private volatile ClusterMetrics metrics;
 
@@ -95,17 +84,11 @@ public final class ClusterMonitor implements AutoCloseable {
         // the writer's topology holds the nodes the replicas named during the search
         this.search = new WriterSearch(key, refreshMs, this::metrics, targets::forgetHints);
         this.probeProperties = Map.copyOf(probeProperties);
-        AtomicInteger n = new AtomicInteger();
-        this.probeThreads = Executors.newCachedThreadPool(r -> daemon(r, "aws-jca-probe-" + n.incrementAndGet() + " " + key));
-        this.loop = daemon(this::run, "aws-jca-topology " + key);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        return AdapterThreads.newThread(r, name); // never the application's class loader (it may be a request thread)
+        this.poller = new TopologyPoller(key, search, members, targets, host -> new TopologyProbe(host, this, search, targets));
     }
 
     void start() {
-        loop.start();
+        poller.start();
     }
 
     /** Where this monitor records what it sees; set by its registry before it starts. */
@@ -147,6 +130,11 @@ public final class ClusterMonitor implements AutoCloseable {
      */
     public HostConnector connector(Map<String, String> driverProperties) {
         return members.connector(driverProperties);
+    }
+
+    /** How the probes connect: with the monitor's probe properties (short timeouts). */
+    HostConnector probeConnector() {
+        return connector(probeProperties);
     }
 
     public Dialect dialect() {
@@ -228,39 +216,8 @@ public final class ClusterMonitor implements AutoCloseable {
         search.lookIfWriterWas(host, host.endpoint() + " declared dead");
     }
 
-    private void run() {
-        try {
-            while (!search.isClosed()) {
-                boolean wasSearching = search.isSearching();
-                probeRound(wasSearching);
-                if (!search.awaitNextRound(wasSearching)) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Starts a probe of each host to ask; probes still running from the last round are left alone. */
-    private void probeRound(boolean searchingNow) {
-        if (!members.canConnect()) {
-            return; // no connection of the cluster is open (the monitor lingers): nobody to probe for, or through
-        }
-        for (HostSpec host : targets.forRound(search.topology(), searchingNow)) {
-            Probe probe = probes.computeIfAbsent(host.endpoint(), k -> new Probe(host));
-            if (probe.start()) {
-                try {
-                    probeThreads.execute(probe);
-                } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                    return;
-                }
-            }
-        }
-    }
-
     /** A probe found a writer (or, for self-managed clusters, a node's role): record it, tell everyone. */
-    private void update(List<HostSpec> hosts, boolean confirmedWriter, long generation) {
+    void update(List<HostSpec> hosts, boolean confirmedWriter, long generation) {
         Topology next = new Topology(hosts);
         targets.remember(hosts);
         Topology previous = search.record(next, confirmedWriter, generation);
@@ -279,122 +236,13 @@ public final class ClusterMonitor implements AutoCloseable {
                 && a.hosts().stream().map(HostSpec::endpoint).toList().containsAll(b.hosts().stream().map(HostSpec::endpoint).toList());
     }
 
-    /** Asks one node, on a connection of its own kept between rounds. */
-    private final class Probe implements Runnable {
-        private final HostSpec host;
-        private boolean running; // guarded by this
-        private Connection connection; // only the probe's own thread touches it
-
-        Probe(HostSpec host) {
-            this.host = host;
-        }
-
-        synchronized boolean start() {
-            if (running || search.isClosed()) {
-                return false;
-            }
-            running = true;
-            return true;
-        }
-
-        @Override
-        public void run() {
-            long generation = search.nextGeneration();
-            boolean loggingIn = false;
-            try {
-                if (connection == null) {
-                    loggingIn = true;
-                    connection = connector(probeProperties).connect(host);
-                    loggingIn = false;
-                }
-                long start = System.nanoTime(); // the round trip of the query, not of a login
-                boolean writer = dialect.isWriter(connection);
-                health(host).probeSucceeded(System.nanoTime() - start);
-                lastFailure = null;
-                if (dialect.discoversHosts()) {
-                    if (writer) {
-                        List<HostSpec> hosts = dialect.topology(connection, endpoints);
-                        if (hosts.stream().anyMatch(h -> h.role() == HostRole.WRITER)) {
-                            update(hosts, true, generation);
-                        }
-                    } else if (search.isWriter(host, generation)) {
-                        writerDemoted(); // the writer we knew was demoted: look for the new one
-                    } else if (search.isSearching()) {
-                        List<HostSpec> seenByReplica = dialect.topology(connection, endpoints);
-                        targets.learnFrom(search.topology(), seenByReplica); // the topology as it is once the replica answered
-                    }
-                } else if (writer) {
-                    update(endpoints.selfManagedTopology(host, true), true, generation);
-                } else if (search.isWriter(host, generation)) {
-                    writerDemoted();
-                }
-            } catch (SQLException | RuntimeException e) {
-                closeConnection();
-                if (search.isClosed()) {
-                    return; // the monitor is stopping: its own probes fail, the host did not
-                }
-                logFailure(e, loggingIn);
-                if (e instanceof SQLException sql && SqlFailures.isLoginRefused(sql)) {
-                    search.loginRefused(sql, generation);
-                    return;
-                }
-                if (e instanceof SQLException sql && "08003".equals(sql.getSQLState())) {
-                    return; // no connection to probe through says nothing of the host
-                }
-                health(host).probeFailed();
-                if (search.isWriter(host, generation)) {
-                    // one failed probe is a reason to look (fast polling finds the same writer again if it
-                    // only was slow), not to call the writer DOWN: that takes FAILURES_TO_DOWN in a row
-                    search.start("a probe of the writer " + host.endpoint() + " failed");
-                }
-            } finally {
-                synchronized (this) {
-                    running = false;
-                }
-                if (search.isClosed()) {
-                    closeConnection();
-                }
-            }
-        }
-
-        private volatile String lastFailure;
-
-        /** Once per kind of failure in a row at WARNING, with its SQLState and message (pgjdbc puts no secret there). */
-        private void logFailure(Exception e, boolean loggingIn) {
-            String what = (e instanceof SQLException sql ? "SQLState " + sql.getSQLState() + ": " : e.getClass().getSimpleName() + ": ")
-                    + e.getMessage();
-            Level level = what.equals(lastFailure) ? Level.DEBUG : Level.WARNING;
-            lastFailure = what;
-            LOG.log(level, "cluster {0}: topology probe of {1} failed {2}({3})", key, host.endpoint(),
-                    loggingIn ? "to log in " : "", what);
-        }
-
-        private void writerDemoted() {
-            search.start("the writer " + host.endpoint() + " says it is not the writer");
-        }
-
-        private void closeConnection() {
-            Connection c = connection;
-            connection = null;
-            Connections.abortQuietly(c);
-        }
-    }
-
     /** Stops the loop and every probe; closes every connection the monitor opened. */
     @Override
     public void close() {
         if (!search.close()) {
             return;
         }
-        loop.interrupt();
-        probeThreads.shutdownNow();
-        try {
-            loop.join(5000);
-            probeThreads.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        probes.values().forEach(Probe::closeConnection);
+        poller.stop();
         services.closeAll();
     }
 
