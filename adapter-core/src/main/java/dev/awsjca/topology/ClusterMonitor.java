@@ -33,6 +33,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private final String key;
     private final Dialect dialect;
     private final TopologyEndpoints endpoints;
+    private final Map<String, String> probeProperties;
+    private final long disposalMs;
     private final ClusterMembers members;
     private final TopologyListeners listeners = new TopologyListeners();
     private final Map<String, HostHealth> health = new ConcurrentHashMap<>();
@@ -55,40 +57,36 @@ public final class ClusterMonitor implements AutoCloseable {
      */
     public ClusterMonitor(String key, Dialect dialect, TopologyEndpoints endpoints, Map<String, String> probeProperties,
                           long refreshMs, long disposalMs) {
-        this(key, dialect, endpoints, null, refreshMs, probeProperties);
-        this.disposalMs = disposalMs;
-    }
-
-    private long disposalMs;
-
-    /** How long the monitor keeps running after its last user left (monitorDisposalTimeMs). */
-    public long disposalMs() {
-        return disposalMs;
+        this(key, dialect, endpoints, null, refreshMs, probeProperties, disposalMs);
     }
 
     /** A monitor whose probes connect with {@code connector} (tests). */
     public ClusterMonitor(String key, Dialect dialect, TopologyEndpoints endpoints, HostConnector connector, long refreshMs) {
-        this(key, dialect, endpoints, connector, refreshMs, Map.of());
+        this(key, dialect, endpoints, connector, refreshMs, Map.of(), 0);
     }
 
-    private final Map<String, String> probeProperties;
-
     private ClusterMonitor(String key, Dialect dialect, TopologyEndpoints endpoints, HostConnector connector, long refreshMs,
-                           Map<String, String> probeProperties) {
+                           Map<String, String> probeProperties, long disposalMs) {
         this.key = key;
         this.dialect = dialect;
         this.endpoints = endpoints;
+        this.probeProperties = Map.copyOf(probeProperties);
+        this.disposalMs = disposalMs;
         this.members = new ClusterMembers(key, connector);
         this.services = new ClusterServices(key, this::isClosed);
         this.targets = new ProbeTargets(key, dialect, endpoints);
         // the writer's topology holds the nodes the replicas named during the search
         this.search = new WriterSearch(key, refreshMs, this::metrics, targets::forgetHints);
-        this.probeProperties = Map.copyOf(probeProperties);
         this.poller = new TopologyPoller(key, search, members, targets, host -> new TopologyProbe(host, this, search, targets));
     }
 
     void start() {
         poller.start();
+    }
+
+    /** How long the monitor keeps running after its last user left (monitorDisposalTimeMs). */
+    public long disposalMs() {
+        return disposalMs;
     }
 
     /** Where this monitor records what it sees; set by its registry before it starts. */

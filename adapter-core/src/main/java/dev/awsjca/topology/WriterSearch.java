@@ -43,7 +43,6 @@ final class WriterSearch {
     private volatile boolean closed;
     // guarded by lock
     private boolean searching;
-    private long writerEpoch;
     private long settleUntil = System.nanoTime() + SETTLE_NANOS;
     private long knowledgeGeneration; // of the probe the topology was last made from
     private SQLException refusedLogin; // the last login a node refused to a probe (the database dropped, say)
@@ -146,7 +145,6 @@ final class WriterSearch {
             if (confirmedWriter && searching) {
                 searching = false;
                 writerFound.run();
-                writerEpoch++;
                 settleUntil = System.nanoTime() + SETTLE_NANOS;
                 metrics.get().writerFound();
                 LOG.log(Level.INFO, "cluster {0}: writer is {1}", key, next.writer().map(HostSpec::endpoint).orElse("?"));
