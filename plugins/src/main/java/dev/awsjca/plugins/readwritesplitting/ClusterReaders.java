@@ -102,14 +102,27 @@ final class ClusterReaders implements AutoCloseable {
         return result;
     }
 
-    ReaderState choose(Long maxLagMs, String excludedEndpoint) {
-        return selector.pick(usable(maxLagMs, excludedEndpoint));
+    /**
+     * Picks a reader and counts the connection about to open there at once, so that connections moving to
+     * readers at the same moment see each other's choices (leastConnections); the caller either registers
+     * the connection ({@link #opened}) or gives the choice back ({@link #notOpened}).
+     */
+    synchronized ReaderState choose(Long maxLagMs, String excludedEndpoint) {
+        ReaderState chosen = selector.pick(usable(maxLagMs, excludedEndpoint));
+        if (chosen != null) {
+            chosen.leased();
+        }
+        return chosen;
+    }
+
+    /** A chosen reader's connection could not be opened: it no longer counts. */
+    void notOpened(ReaderState chosen) {
+        chosen.returned();
     }
 
     /** A reader connection of a logical connection: aborted if its reader is declared unreachable. */
     void opened(HostSpec reader, Connection c) {
         open.computeIfAbsent(reader.endpoint(), k -> ConcurrentHashMap.newKeySet()).add(c);
-        state(reader).leased();
     }
 
     void closed(HostSpec reader, Connection c) {

@@ -63,15 +63,18 @@ final class ReaderConnection {
             if (chosen == null) {
                 break;
             }
+            Connection c = null;
             try {
-                Connection c = context.connect(chosen.host());
+                c = context.connect(chosen.host());
                 c.setReadOnly(true); // once: a reader connection is never used for writes
+                all.opened(chosen.host(), c);
                 connection = c;
                 host = chosen.host();
-                all.opened(host, c);
                 return c;
-            } catch (SQLException e) {
-                if (!SqlFailures.isConnectionFailure(e)) {
+            } catch (SQLException | RuntimeException e) {
+                all.notOpened(chosen);
+                Connections.abortQuietly(c);
+                if (!(e instanceof SQLException sql) || !SqlFailures.isConnectionFailure(sql)) {
                     throw e;
                 }
                 all.unreachable(chosen.host());

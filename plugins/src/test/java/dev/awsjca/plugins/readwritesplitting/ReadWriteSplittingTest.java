@@ -17,7 +17,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static dev.awsjca.plugins.readwritesplitting.Splitting.execute;
@@ -209,6 +215,52 @@ class ReadWriteSplittingTest {
             }
         }
         assertEquals(0, splitting.openConnections(app), "closing the logical connection closes both");
+    }
+
+    /**
+     * Connections that move to readers at the same moment: leastConnections must count each choice as it is
+     * made, not once the connection is open (logins take a while: 50 ms of latency on each reader here), or
+     * every one of them sees the same counts and the ties fall at random.
+     */
+    @Test
+    void leastConnectionsBalancesConnectionsThatMoveAtOnce() throws Exception {
+        for (PgNode r : cluster.replicas()) {
+            cluster.latency(r, 50);
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 1; round <= 2; round++) {
+                List<Connection> open = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 16; i++) {
+                        open.add(splitting.connect("&readerHostSelectorStrategy=leastConnections"));
+                    }
+                    CyclicBarrier together = new CyclicBarrier(open.size());
+                    List<Future<String>> moved = new ArrayList<>();
+                    for (Connection c : open) {
+                        moved.add(threads.submit(() -> {
+                            together.await();
+                            c.setReadOnly(true);
+                            return host(c);
+                        }));
+                    }
+                    Map<String, Integer> perReader = new TreeMap<>();
+                    for (Future<String> f : moved) {
+                        perReader.merge(f.get(60, TimeUnit.SECONDS), 1, Integer::sum);
+                    }
+                    assertEquals(2, perReader.size(), "round " + round + ": " + perReader);
+                    for (int n : perReader.values()) {
+                        assertEquals(8, n, "round " + round + ", reader connections per reader: " + perReader);
+                    }
+                } finally {
+                    for (Connection c : open) {
+                        c.close();
+                    }
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
