@@ -210,9 +210,10 @@ final class ClusterReaders implements AutoCloseable {
                     connection = connector.connect(state.host());
                 }
                 long start = System.nanoTime();
+                long rtt;
                 try (Statement s = connection.createStatement()) {
                     s.execute("SELECT 1");
-                    long rtt = System.nanoTime() - start;
+                    rtt = System.nanoTime() - start;
                     try (ResultSet rs = s.executeQuery(lagQuery)) {
                         rs.next();
                         state.measured(rs.getLong(1), rtt);
@@ -222,6 +223,11 @@ final class ClusterReaders implements AutoCloseable {
                     misses = 0;
                 }
                 state.reachable(true);
+                HostHealth health = cluster.health(state.host());
+                if (health.state() != HostHealth.State.UP) {
+                    // nothing else asks a reader that host monitoring declared dead: without this it stays DOWN
+                    health.probeSucceeded(rtt);
+                }
             } catch (SQLException | RuntimeException e) {
                 Connections.abortQuietly(connection);
                 connection = null;

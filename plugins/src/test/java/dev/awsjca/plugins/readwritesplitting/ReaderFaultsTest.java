@@ -14,6 +14,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.awsjca.plugins.readwritesplitting.Splitting.execute;
@@ -93,6 +96,46 @@ class ReaderFaultsTest {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(ms < 8000, "blackhole to next successful read: " + ms + " ms (detection is about 2 s)");
             assertNotEquals(reader, host(c));
+        }
+    }
+
+    /**
+     * A reader declared down while blackholed (a read was stuck on it) is used again once it answers: the
+     * cluster's monitor stays up the whole time (this connection holds it), so nothing starts afresh.
+     */
+    @Test
+    void aBlackholedReaderIsUsedAgainOnceItAnswers() throws Exception {
+        try (Connection c = splitting.connect("&readerHostSelectorStrategy=roundRobin")) {
+            c.setReadOnly(true);
+            String reader = host(c);
+            // reads back to back, as a busy application does: host monitoring watches every one of them and
+            // declares the blackholed reader dead (the cluster's health record says DOWN)
+            CompletableFuture<SQLException> loop = CompletableFuture.supplyAsync(() -> {
+                while (true) {
+                    try {
+                        queryString(c, "SELECT 1");
+                    } catch (SQLException e) {
+                        return e;
+                    }
+                }
+            });
+            Thread.sleep(500);
+            cluster.blackhole(node(reader));
+            assertTrue(loop.get(30, TimeUnit.SECONDS) instanceof FailoverSuccessSQLException);
+            assertEquals("1", queryString(c, "SELECT 1"));
+            cluster.heal(node(reader));
+            long healed = System.nanoTime();
+            Set<String> used = new HashSet<>();
+            while (!used.contains(reader) && System.nanoTime() - healed < TimeUnit.SECONDS.toNanos(15)) {
+                Thread.sleep(500);
+                for (int i = 0; i < 4; i++) {
+                    try (Connection more = splitting.connect("&readerHostSelectorStrategy=roundRobin")) {
+                        more.setReadOnly(true);
+                        used.add(host(more));
+                    }
+                }
+            }
+            assertTrue(used.contains(reader), "reader " + reader + " not used again within 15 s of the heal; used: " + used);
         }
     }
 
