@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The adapter's XA transactions in Payara (its JTS transaction manager, its connector pool) when the
  * writer crashes: a transaction in flight rolls back cleanly (08007 to the application) and the pool moves
  * to the new writer; a branch prepared when the writer crashed ends committed on the new writer; a branch
- * left in doubt (the login refused between prepare and commit) ends committed once the login works again.
+ * left in doubt (the login refused between prepare and commit) ends committed once the login works again;
+ * a branch left prepared when the server itself died is committed by Payara's recovery at the next start.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverOnPayaraIT {
@@ -46,7 +47,7 @@ class FailoverOnPayaraIT {
     void aWriterCrashMidTransactionRollsItBackAndThePoolMovesToTheNewWriter() throws Exception {
         String lost = UUID.randomUUID().toString();
         CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> Http.get(app, "rows?op=insert&sleep=4&id=" + lost));
-        Thread.sleep(1500);
+        awaitSleepingTransaction(cluster.writer()); // not a fixed wait: a loaded machine reached the INSERT after the crash
         cluster.failover();
         assertEquals("rolledback 08007", inFlight.get(60, TimeUnit.SECONDS));
 
@@ -112,6 +113,55 @@ class FailoverOnPayaraIT {
         }
         assertEquals(0, TestCluster.prepared(writer), "nothing left prepared");
         assertEquals(1, TestCluster.count(TestCluster.FIRST, id), "committed, as the TM had decided");
+    }
+
+    /**
+     * Payara's recovery itself: the commit decision is in the transaction log, the adapter's branch is
+     * prepared and its commit cannot reach the database (the login is refused), and the server dies. Once the
+     * login works again, the server's start (automatic-recovery) must finish the branch: committed, nothing
+     * left prepared. The application's own commit call died with the server, so nothing but recovery can.
+     */
+    @Test
+    @Order(4)
+    void aBranchLeftPreparedWhenTheServerDiedIsCommittedByRecoveryAtStart() throws Exception {
+        String id = UUID.randomUUID().toString();
+        assertEquals("armed", Http.get(app, "rows?op=arm"));
+        CompletableFuture<String> tx = CompletableFuture.supplyAsync(() -> Http.get(app, "rows?op=insert-hooked&id=" + id));
+        awaitHook();
+        PgNode writer = cluster.writer();
+        writer.execute("postgres", "ALTER ROLE " + TestCluster.APP_USER + " NOLOGIN",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + TestCluster.APP_USER + "'");
+        try {
+            assertEquals("released", Http.get(app, "rows?op=hook-release"));
+            Thread.sleep(3000); // the TM has decided to commit and retries the adapter's branch
+            assertEquals(1, TestCluster.prepared(writer), "the branch is prepared, in doubt");
+            PayaraDomain.get().kill();
+            tx.handle((outcome, failure) -> null).get(30, TimeUnit.SECONDS); // its HTTP request died with the server
+            assertEquals(1, TestCluster.prepared(writer), "still prepared after the server died");
+        } finally {
+            writer.execute("postgres", "ALTER ROLE " + TestCluster.APP_USER + " LOGIN");
+        }
+        long started = System.nanoTime();
+        PayaraDomain.get().startAgain();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (TestCluster.prepared(writer) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        System.out.printf("recovery at start: nothing prepared %d ms after start-domain was asked%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        assertEquals(0, TestCluster.prepared(writer), "nothing left prepared after the server's start");
+        assertEquals(1, TestCluster.count(TestCluster.FIRST, id), "committed, as the TM had logged");
+        assertEquals("committed", Http.get(app, "rows?op=insert&sleep=0&id=" + UUID.randomUUID()), "the application works again");
+    }
+
+    /** Waits until the application's transaction has inserted and sleeps on {@code writer}. */
+    private static void awaitSleepingTransaction(PgNode writer) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!writer.queryString("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + TestCluster.APP_USER
+                + "' AND query LIKE 'SELECT pg_sleep%' AND state = 'active'").equals("1")) {
+            assertTrue(System.nanoTime() < deadline, "the application's transaction never reached its pg_sleep on " + writer);
+            Thread.sleep(50);
+        }
     }
 
     private static void awaitHook() throws InterruptedException {

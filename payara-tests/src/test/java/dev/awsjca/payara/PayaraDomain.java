@@ -155,11 +155,22 @@ final class PayaraDomain {
         run(List.of("stop-domain", "--domaindir", work.resolve("domains").toString(), NAME));
     }
 
-    /** Restarts the server (transaction recovery runs at start). */
-    void restart() {
-        Result r = run(List.of("restart-domain", "--domaindir", work.resolve("domains").toString(), NAME));
-        if (r.exitCode() != 0) {
-            throw new AssertionError("restart-domain failed:\n" + r.output());
+    /** Kills the server JVM as a crash would: SIGKILL, no shutdown, its transaction log as it was. */
+    void kill() {
+        ProcessHandle server = ProcessHandle.of(pid()).orElseThrow(() -> new AssertionError("no Payara process " + pid()));
+        server.destroyForcibly();
+        try {
+            server.onExit().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the Payara JVM did not die within 60 s of SIGKILL", e);
+        }
+    }
+
+    /** Starts the domain again as it was left (with automatic-recovery on, transaction recovery runs at start). */
+    void startAgain() {
+        Result started = run(List.of("start-domain", "--domaindir", work.resolve("domains").toString(), NAME));
+        if (started.exitCode() != 0) {
+            throw new AssertionError("start-domain failed:\n" + started.output());
         }
     }
 
