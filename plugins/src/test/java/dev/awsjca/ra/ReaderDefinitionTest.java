@@ -12,13 +12,20 @@ import org.junit.jupiter.api.Timeout;
 
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import dev.awsjca.testkit.PgNode;
+
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -135,6 +142,55 @@ class ReaderDefinitionTest {
         try (Connection c = handle(mc)) {
             assertTrue(inRecovery(c), "after the branch: still on the reader");
         }
+    }
+
+    /**
+     * A JTA transaction on a reader definition sends BEGIN READ ONLY, its statements and COMMIT, nothing
+     * else: pgjdbc's readOnlyMode=always had sent SET SESSION CHARACTERISTICS before and after each one
+     * (setAutoCommit false and true), two round trips more than the same transaction on the writer.
+     */
+    @Test
+    void aReaderDefinitionsTransactionCostsNoRoundTripOfItsOwn() throws Exception {
+        AwsManagedConnectionFactory mcf = factory("reader", null);
+        mcf.setResourceAdapter(ra);
+        AwsManagedConnection mc = open(mcf);
+        List<String> logged = new ArrayList<>();
+        Map<PgNode, String> confs = new HashMap<>();
+        Map<PgNode, Long> from = new HashMap<>();
+        for (PgNode r : cluster.replicas()) {
+            Path conf = r.dataDir().resolve("postgresql.auto.conf");
+            confs.put(r, Files.readString(conf));
+            Files.writeString(conf, "log_statement = 'all'\n", StandardOpenOption.APPEND);
+            r.queryString("SELECT pg_catalog.pg_reload_conf()");
+        }
+        try {
+            Thread.sleep(500); // the reload reaches the sessions at their next statement
+            for (PgNode r : cluster.replicas()) {
+                from.put(r, Files.size(r.logFile()));
+            }
+            for (int i = 0; i < 5; i++) {
+                XAResource xa = mc.getXAResource();
+                Xid xid = Gid.branch(4711, UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII), new byte[] {'1'});
+                xa.start(xid, XAResource.TMNOFLAGS);
+                try (Connection c = handle(mc)) {
+                    assertTrue(inRecovery(c));
+                }
+                xa.end(xid, XAResource.TMSUCCESS);
+                xa.commit(xid, true);
+                mc.cleanup();
+            }
+            for (PgNode r : cluster.replicas()) {
+                byte[] log = Files.readAllBytes(r.logFile());
+                String tail = new String(log, from.get(r).intValue(), log.length - from.get(r).intValue(), StandardCharsets.UTF_8);
+                tail.lines().filter(l -> l.contains("SESSION CHARACTERISTICS")).forEach(logged::add);
+            }
+        } finally {
+            for (Map.Entry<PgNode, String> e : confs.entrySet()) {
+                Files.writeString(e.getKey().dataDir().resolve("postgresql.auto.conf"), e.getValue());
+                e.getKey().queryString("SELECT pg_catalog.pg_reload_conf()");
+            }
+        }
+        assertEquals(List.of(), logged, "statements a reader definition's transactions sent besides their own");
     }
 
     @Test

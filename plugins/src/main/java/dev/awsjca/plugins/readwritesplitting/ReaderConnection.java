@@ -10,6 +10,7 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.util.Map;
 
 /**
  * The reader physical connection of one logical connection, current (the logical connection reads on it)
@@ -65,7 +66,7 @@ final class ReaderConnection {
             }
             Connection c = null;
             try {
-                c = context.connect(chosen.host());
+                c = context.connect(chosen.host(), readOnlySession(context.config().driverProperties().getProperty("options")));
                 c.setReadOnly(true); // once: a reader connection is never used for writes
                 all.opened(chosen.host(), c);
                 connection = c;
@@ -87,6 +88,20 @@ final class ReaderConnection {
         throw new SQLNonTransientConnectionException("No reader of cluster " + context.cluster().key() + " is usable"
                 + " (unreachable, down" + (settings.maxReaderLagMs() == null ? "" : ", or lagging beyond maxReaderLagMs="
                 + settings.maxReaderLagMs()) + ") and readerFallback=fail", "08001");
+    }
+
+    /**
+     * Driver properties of a reader connection: read-only as the server's session default instead of by
+     * pgjdbc's {@code readOnlyMode=always}, which sends {@code SET SESSION CHARACTERISTICS} twice around every
+     * transaction (setAutoCommit false, then true: two round trips in each JTA transaction on a reader
+     * definition). Transactions begin {@code READ ONLY} as before, and a statement outside one is refused too,
+     * on a hot standby and on a reader promoted under the connection alike. The user's own {@code options}
+     * are kept.
+     */
+    static Map<String, String> readOnlySession(String userOptions) {
+        String readOnly = "-c default_transaction_read_only=on";
+        return Map.of("readOnlyMode", "transaction",
+                "options", userOptions == null || userOptions.isBlank() ? readOnly : userOptions + " " + readOnly);
     }
 
     /** The reader the reader connection is open on. */
