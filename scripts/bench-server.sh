@@ -284,26 +284,37 @@ echo "tx/s ($workload transactions, $threads threads, $seconds s rounds, validat
 cat "$run/results.md"
 
 if [ "$statements" = 1 ]; then
-  # what the database ran for each variant: log_statement=all on the writer for one short round per variant,
-  # statements of the user app (the benchmark's connections, the adapter's monitors included) per committed
-  # transaction, by statement text (pgjdbc's "execute <name>: " prefix removed)
-  writer_log="$(sed -n 's/^cluster //p' "$RUN_DIR/testkit-bench.status" | head -1)/$("$root/scripts/testkit.sh" status | awk '$4 == "writer" { print $1; exit }').log"
-  "$PSQL" -q -X -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" -c "ALTER SYSTEM SET log_line_prefix = '%u|'" \
-    -c "SELECT pg_reload_conf()" >/dev/null
+  # what the database ran for each variant: log_statement=all on every node (readers too: a reader definition
+  # runs its statements there) for one short round per variant, statements of the user app (the benchmark's
+  # connections, the adapter's monitors included) per committed transaction, by node and statement text
+  # (pgjdbc's "execute <name>: " prefix removed)
+  cluster_dir="$(sed -n 's/^cluster //p' "$RUN_DIR/testkit-bench.status" | head -1)"
+  mapfile -t nodes < <("$root/scripts/testkit.sh" status | awk '$4 == "writer" || $4 == "replica" { print $1, $5 }')
+  set_logging() {
+    local n
+    for n in "${nodes[@]}"; do
+      read -r name addr <<<"$n"
+      "$PSQL" -q -X -h "${addr%:*}" -p "${addr##*:}" -d postgres -c "ALTER SYSTEM $1" -c "ALTER SYSTEM $2" \
+        -c "SELECT pg_reload_conf()" >/dev/null
+    done
+  }
+  set_logging "SET log_statement = 'all'" "SET log_line_prefix = '%u|'"
   sleep 0.5
   for v in "${vs[@]}"; do
-    from=$(( $(stat -c %s "$writer_log") + 1 ))
+    declare -A from=()
+    for n in "${nodes[@]}"; do read -r name addr <<<"$n"; from[$name]=$(( $(stat -c %s "$cluster_dir/$name.log") + 1 )); done
     t="$(round "$v" 3 statements)"
     committed="$(tail -1 "$run/rounds.log" | sed -n 's/.*committed=\([0-9]*\).*/\1/p')"
     echo
     echo "statements per committed transaction, $v ($t tx/s with every statement logged):"
-    tail -c +"$from" "$writer_log" | grep -a '^app|LOG:  \(statement\|execute\)' \
-      | sed -e 's/^app|LOG:  statement: //' -e 's/^app|LOG:  execute [^:]*: //' | cut -c1-60 \
-      | sort | uniq -c | sort -rn | awk -v c="$committed" '{ n = $1; $1 = ""; t += n; if (NR <= 12) line[NR] = sprintf("  %7.3f %s", n / c, $0) }
-          END { printf "  %7.3f in all\n", t / c; for (i = 1; i <= 12 && i <= NR; i++) print line[i] }' || true
+    for n in "${nodes[@]}"; do
+      read -r name addr <<<"$n"
+      tail -c +"${from[$name]}" "$cluster_dir/$name.log" | grep -a '^app|LOG:  \(statement\|execute\)' \
+        | sed -e 's/^app|LOG:  statement: //' -e 's/^app|LOG:  execute [^:]*: //' | cut -c1-60 | sed "s/^/$name: /"
+    done | sort | uniq -c | sort -rn | awk -v c="$committed" '{ n = $1; $1 = ""; t += n; if (NR <= 16) line[NR] = sprintf("  %7.3f %s", n / c, $0) }
+          END { printf "  %7.3f in all\n", t / c; for (i = 1; i <= 16 && i <= NR; i++) print line[i] }' || true
   done
-  "$PSQL" -q -X -d postgres -c "ALTER SYSTEM RESET log_statement" -c "ALTER SYSTEM RESET log_line_prefix" \
-    -c "SELECT pg_reload_conf()" >/dev/null
+  set_logging "RESET log_statement" "RESET log_line_prefix"
 fi
 
 if [ "$profile" = 1 ]; then

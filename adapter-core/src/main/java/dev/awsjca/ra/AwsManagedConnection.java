@@ -307,14 +307,10 @@ final class AwsManagedConnection implements ManagedConnection {
      * Whether the pool may hand this connection out, by the definition's role and failoverMode: a
      * strict-writer definition wants the writer ({@link #isUsableWriter}); reader-or-writer any node of the
      * cluster that is not declared dead; a reader definition (role=reader) or strict-reader a reader, and
-     * with reader-or-writer the writer too while no reader is up.
-     */
-    /**
-     * Whether the pool may hand this connection out: not broken, its node answers, is not in recovery,
-     * and is the writer of the topology when the pipeline watches one. When the topology names this node
-     * the writer, only liveness is left to ask, with pgjdbc's empty query (no parse, no plan): a busy pool
-     * validates on every checkout. A round trip stays, because a crash is seen by the session's socket
-     * before the cluster monitor's next look.
+     * with reader-or-writer the writer too while no reader is up. Where the topology already says where this
+     * node stands, only liveness is left to ask, with pgjdbc's empty query (no parse, no plan): a busy pool
+     * validates on every checkout, and a crash is seen by the session's socket before the cluster monitor's
+     * next look.
      */
     boolean isUsable() {
         ConnectionWrapper c = logical;
