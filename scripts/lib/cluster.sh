@@ -3,8 +3,8 @@
 # they talk to the database and the application with, the build of the rar and the application, a password, and
 # the testkit cluster in a state directory of the run's own. Sourced by scripts/lib/wildfly.sh and
 # scripts/lib/payara.sh, which set RUN_DIR (under target/) and RUN_NAME in their *_init.
-# Functions: need_tools, build_rar_and_app BUILD, random_password, testkit_start ARGS..., testkit_send COMMAND,
-# testkit_stop, pg_writer.
+# Functions: need_tools, build_rar_and_app BUILD, maven_unpack ARTIFACT DIR CHECK, random_password,
+# testkit_start ARGS..., testkit_send COMMAND, testkit_stop, pg_writer.
 
 # build_rar_and_app BUILD: builds the rar and the application (mvn package, so ~/.m2 keeps its snapshots) unless
 # BUILD is 0, and checks both are there; sets RAR and WAR. The same war runs on WildFly and Payara.
@@ -19,6 +19,18 @@ build_rar_and_app() {
   for f in "$RAR" "$WAR"; do
     [ -f "$f" ] || { echo "missing ${f#"$root"/}: run without --no-build" >&2; return 1; }
   done
+}
+
+# maven_unpack GROUP:ARTIFACT:VERSION:TYPE DIR CHECK: a server distribution unpacked from Maven into DIR once (CHECK,
+# an executable it holds, says whether it is there already), as the test modules unpack theirs. overWriteReleases:
+# the plugin remembers an unpack by a marker under target/ and would skip it when only the server's files were removed.
+maven_unpack() {
+  [ -x "$3" ] && return 0
+  echo "Unpacking $1 (from Maven) into ${2#"$root"/} ..."
+  mkdir -p "$2"
+  mvn -B -q -N -Dstyle.color=never -f "$root/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.11.0:unpack \
+    -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.overWriteReleases=true || { echo "could not unpack $1 (mvn failed)" >&2; return 1; }
+  [ -x "$3" ] || { echo "no ${3#"$root"/} after unpacking $1" >&2; return 1; }
 }
 
 # A password for the application's login: random, given to the server only through its environment or a password

@@ -42,18 +42,7 @@ pa_init() {
 
 # The distribution, unpacked from the Maven artifact as payara-tests does (first run: ~150 MiB download).
 pa_unpack() {
-  if [ -x "$PA_HOME/bin/asadmin" ]; then
-    return 0
-  fi
-  echo "Unpacking Payara Server $PAYARA_VERSION (fish.payara.distributions:payara from Maven) into ${PA_DIR#"$root"/} ..."
-  mkdir -p "$PA_DIR"
-  mvn -B -q -N -Dstyle.color=never -f "$root/pom.xml" \
-    org.apache.maven.plugins:maven-dependency-plugin:3.11.0:unpack \
-    -Dartifact="fish.payara.distributions:payara:$PAYARA_VERSION:zip" -DoutputDirectory="$PA_DIR" || {
-      echo "could not unpack fish.payara.distributions:payara:$PAYARA_VERSION (mvn failed)" >&2
-      return 1
-    }
-  [ -x "$PA_HOME/bin/asadmin" ] || { echo "no $PA_HOME/bin/asadmin after unpacking" >&2; return 1; }
+  maven_unpack "fish.payara.distributions:payara:$PAYARA_VERSION:zip" "$PA_DIR" "$PA_HOME/bin/asadmin"
 }
 
 # The ports a domain made with this base listens on (create-domain --portbase): refuse to start when one is taken.

@@ -36,18 +36,7 @@ wf_init() {
 
 # The distribution, unpacked from the Maven artifact like arquillian-tests does (first run: 249 MiB download).
 wf_unpack() {
-  if [ -x "$WF_HOME/bin/standalone.sh" ]; then
-    return 0
-  fi
-  echo "Unpacking WildFly $WILDFLY_VERSION (org.wildfly:wildfly-dist from Maven) into ${WF_DIR#"$root"/} ..."
-  mkdir -p "$WF_DIR"
-  mvn -B -q -N -Dstyle.color=never -f "$root/pom.xml" \
-    org.apache.maven.plugins:maven-dependency-plugin:3.11.0:unpack \
-    -Dartifact="org.wildfly:wildfly-dist:$WILDFLY_VERSION:zip" -DoutputDirectory="$WF_DIR" || {
-      echo "could not unpack org.wildfly:wildfly-dist:$WILDFLY_VERSION (mvn failed)" >&2
-      return 1
-    }
-  [ -x "$WF_HOME/bin/standalone.sh" ] || { echo "no $WF_HOME/bin/standalone.sh after unpacking" >&2; return 1; }
+  maven_unpack "org.wildfly:wildfly-dist:$WILDFLY_VERSION:zip" "$WF_DIR" "$WF_HOME/bin/standalone.sh"
 }
 
 # Every socket WildFly's standalone.xml opens, shifted by the offset: refuse to start when one is taken.

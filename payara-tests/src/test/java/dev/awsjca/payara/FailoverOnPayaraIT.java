@@ -88,16 +88,9 @@ class FailoverOnPayaraIT {
     @Order(3)
     void aBranchLeftInDoubtByARefusedLoginEndsCommittedOnceTheLoginWorksAgain() throws Exception {
         String id = UUID.randomUUID().toString();
-        assertEquals("armed", Http.get(app, "rows?op=arm"));
-        CompletableFuture<String> tx = CompletableFuture.supplyAsync(() -> Http.get(app, "rows?op=insert-hooked&id=" + id));
-        awaitHook();
         PgNode writer = cluster.writer();
-        writer.execute("postgres", "ALTER ROLE " + TestCluster.APP_USER + " NOLOGIN",
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + TestCluster.APP_USER + "'");
+        CompletableFuture<String> tx = inDoubtWithTheLoginRefused(id, writer);
         try {
-            assertEquals("released", Http.get(app, "rows?op=hook-release"));
-            Thread.sleep(3000);
-            assertEquals(1, TestCluster.prepared(writer), "the branch is prepared, in doubt");
             assertEquals(0, TestCluster.count(TestCluster.FIRST, id));
         } finally {
             writer.execute("postgres", "ALTER ROLE " + TestCluster.APP_USER + " LOGIN");
@@ -125,16 +118,9 @@ class FailoverOnPayaraIT {
     @Order(4)
     void aBranchLeftPreparedWhenTheServerDiedIsCommittedByRecoveryAtStart() throws Exception {
         String id = UUID.randomUUID().toString();
-        assertEquals("armed", Http.get(app, "rows?op=arm"));
-        CompletableFuture<String> tx = CompletableFuture.supplyAsync(() -> Http.get(app, "rows?op=insert-hooked&id=" + id));
-        awaitHook();
         PgNode writer = cluster.writer();
-        writer.execute("postgres", "ALTER ROLE " + TestCluster.APP_USER + " NOLOGIN",
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + TestCluster.APP_USER + "'");
+        CompletableFuture<String> tx = inDoubtWithTheLoginRefused(id, writer);
         try {
-            assertEquals("released", Http.get(app, "rows?op=hook-release"));
-            Thread.sleep(3000); // the TM has decided to commit and retries the adapter's branch
-            assertEquals(1, TestCluster.prepared(writer), "the branch is prepared, in doubt");
             PayaraDomain.get().kill();
             tx.handle((outcome, failure) -> null).get(30, TimeUnit.SECONDS); // its HTTP request died with the server
             assertEquals(1, TestCluster.prepared(writer), "still prepared after the server died");
@@ -152,6 +138,28 @@ class FailoverOnPayaraIT {
         assertEquals(0, TestCluster.prepared(writer), "nothing left prepared after the server's start");
         assertEquals(1, TestCluster.count(TestCluster.FIRST, id), "committed, as the TM had logged");
         assertEquals("committed", Http.get(app, "rows?op=insert&sleep=0&id=" + UUID.randomUUID()), "the application works again");
+    }
+
+    /**
+     * A transaction whose adapter branch is prepared on {@code writer} and whose commit the TM has decided
+     * but cannot deliver: the application's login is refused (the caller allows it again; this method does
+     * itself if it fails). Returns the application's pending request.
+     */
+    private static CompletableFuture<String> inDoubtWithTheLoginRefused(String id, PgNode writer) throws InterruptedException {
+        assertEquals("armed", Http.get(app, "rows?op=arm"));
+        CompletableFuture<String> tx = CompletableFuture.supplyAsync(() -> Http.get(app, "rows?op=insert-hooked&id=" + id));
+        awaitHook();
+        writer.execute("postgres", "ALTER ROLE " + TestCluster.APP_USER + " NOLOGIN",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + TestCluster.APP_USER + "'");
+        try {
+            assertEquals("released", Http.get(app, "rows?op=hook-release"));
+            Thread.sleep(3000); // the TM has decided to commit and retries the adapter's branch
+            assertEquals(1, TestCluster.prepared(writer), "the branch is prepared, in doubt");
+            return tx;
+        } catch (RuntimeException | Error | InterruptedException e) {
+            writer.execute("postgres", "ALTER ROLE " + TestCluster.APP_USER + " LOGIN");
+            throw e;
+        }
     }
 
     /** Waits until the application's transaction has inserted and sleeps on {@code writer}. */

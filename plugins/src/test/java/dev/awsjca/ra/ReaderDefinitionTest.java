@@ -101,6 +101,18 @@ class ReaderDefinitionTest {
         }
     }
 
+    /** An XA branch started on {@code mc}, a read in it through a handle (on a reader), the branch ended. */
+    private static Xid readOnReaderInBranch(AwsManagedConnection mc) throws Exception {
+        XAResource xa = mc.getXAResource();
+        Xid xid = Gid.branch(4711, UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII), new byte[] {'1'});
+        xa.start(xid, XAResource.TMNOFLAGS);
+        try (Connection c = handle(mc)) {
+            assertTrue(inRecovery(c));
+        }
+        xa.end(xid, XAResource.TMSUCCESS);
+        return xid;
+    }
+
     @Test
     void aReaderDefinitionHandsOutReaderConnectionsThatValidationKeeps() throws Exception {
         AwsManagedConnectionFactory mcf = factory("reader", null);
@@ -132,12 +144,7 @@ class ReaderDefinitionTest {
         mcf.setResourceAdapter(ra);
         AwsManagedConnection mc = open(mcf);
         XAResource xa = mc.getXAResource();
-        Xid xid = Gid.branch(4711, UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII), new byte[] {'1'});
-        xa.start(xid, XAResource.TMNOFLAGS);
-        try (Connection c = handle(mc)) {
-            assertTrue(inRecovery(c));
-        }
-        xa.end(xid, XAResource.TMSUCCESS);
+        Xid xid = readOnReaderInBranch(mc);
         assertEquals(XAResource.XA_RDONLY, xa.prepare(xid));
         try (Connection c = handle(mc)) {
             assertTrue(inRecovery(c), "after the branch: still on the reader");
@@ -169,14 +176,7 @@ class ReaderDefinitionTest {
                 from.put(r, Files.size(r.logFile()));
             }
             for (int i = 0; i < 5; i++) {
-                XAResource xa = mc.getXAResource();
-                Xid xid = Gid.branch(4711, UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII), new byte[] {'1'});
-                xa.start(xid, XAResource.TMNOFLAGS);
-                try (Connection c = handle(mc)) {
-                    assertTrue(inRecovery(c));
-                }
-                xa.end(xid, XAResource.TMSUCCESS);
-                xa.commit(xid, true);
+                mc.getXAResource().commit(readOnReaderInBranch(mc), true);
                 mc.cleanup();
             }
             for (PgNode r : cluster.replicas()) {
