@@ -3,6 +3,7 @@ package dev.awsjca.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awsjca.it.metrics.MetricsServlet;
+import dev.awsjca.testapp.probe.MBeansServlet;
 import dev.awsjca.testkit.PgCluster;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -46,27 +47,33 @@ class MetricsIT {
                 .addAsModule(Deployments.resourceAdapter(Deployments.ironjacamarXml(Deployments.connectionDefinition(
                         "java:/jdbc/metrics", "metrics", Deployments.url(cluster, ItCluster.FIRST), cluster.superuser(),
                         properties, 5, cluster))))
-                .addAsModule(ShrinkWrap.create(WebArchive.class, "metrics.war").addClass(MetricsServlet.class));
+                .addAsModule(ShrinkWrap.create(WebArchive.class, "metrics.war").addClass(MetricsServlet.class)
+                        .addClass(MBeansServlet.class));
     }
 
     @ArquillianResource
     private URL base;
 
-    private String get(String query) throws Exception {
-        return Http.get(base, "metrics?" + query);
+    /** One use of the metrics definition through the application. */
+    private String use() throws Exception {
+        return Http.get(base, "metrics");
+    }
+
+    private String mbeans(String query) throws Exception {
+        return Http.get(base, "mbeans?" + query);
     }
 
     private String attribute(String name, String attribute) throws Exception {
-        return get("op=attribute&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&attribute=" + attribute);
+        return mbeans("op=attribute&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&attribute=" + attribute);
     }
 
     @Test
     void jmxShowsTheDefinitionAndItsClusterInTheServersMBeanServer() throws Exception {
-        assertEquals("ok", get("op=use"));
+        assertEquals("ok", use());
         PgCluster cluster = ItCluster.get();
         String writer = cluster.writer().host() + ":" + cluster.writer().port();
         String definition = "dev.awsjca:type=ConnectionDefinition,name=\"" + DEFINITION + "\"";
-        assertEquals(definition, get("op=names&pattern=" + URLEncoder.encode("dev.awsjca:type=ConnectionDefinition,name=\""
+        assertEquals(definition, mbeans("op=names&pattern=" + URLEncoder.encode("dev.awsjca:type=ConnectionDefinition,name=\""
                 + DEFINITION + "\"", StandardCharsets.UTF_8)));
         assertEquals("emf", attribute(definition, "Telemetry"));
         assertEquals("reader=0\nwriter=0", attribute(definition, "Routed"));
@@ -83,7 +90,7 @@ class MetricsIT {
 
     @Test
     void emfLinesReachTheServerLogThroughWildFlysLogging() throws Exception {
-        assertEquals("ok", get("op=use"));
+        assertEquals("ok", use());
         Path log = Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log");
         ObjectMapper json = new ObjectMapper();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);

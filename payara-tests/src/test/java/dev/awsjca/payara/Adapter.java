@@ -4,6 +4,7 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import dev.awsjca.payara.app.RowsServlet;
 import dev.awsjca.testapp.RowWriter;
 import dev.awsjca.testapp.TestApp;
+import dev.awsjca.testapp.probe.MBeansServlet;
 import dev.awsjca.testapp.probe.ThreadsServlet;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -152,7 +153,8 @@ final class Adapter {
     }
 
     static File probe() {
-        return export(ShrinkWrap.create(WebArchive.class, PROBE + ".war").addClass(ThreadsServlet.class));
+        return export(ShrinkWrap.create(WebArchive.class, PROBE + ".war").addClass(ThreadsServlet.class)
+                .addClass(MBeansServlet.class));
     }
 
     private static File export(WebArchive war) {
