@@ -91,17 +91,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$root/scripts/ensure-postgresql.sh" >/dev/null
-need_tools
-pgjdbc_version="$(sed -n 's:.*<postgresql.version>\(.*\)</postgresql.version>.*:\1:p' "$root/pom.xml" | head -1)"
-build_rar_and_app "$build"
-server_prepare
-rm -rf "$run"
-mkdir -p "$run"
-mvn -B -q -N -Dstyle.color=never -f "$root/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.11.0:copy \
-  -Dartifact="org.postgresql:postgresql:$pgjdbc_version" -DoutputDirectory="$run"
-pgjdbc="$run/postgresql-$pgjdbc_version.jar"
-
 # every variant's JNDI name; the checks before anything starts
 jndi() {
   case "$server,$1" in
@@ -118,6 +107,18 @@ jndi() {
 }
 IFS=, read -r -a vs <<<"$variants"
 for v in "${vs[@]}"; do jndi "$v" >/dev/null; done
+
+"$root/scripts/ensure-postgresql.sh" >/dev/null
+need_tools
+pgjdbc_version="$(sed -n 's:.*<postgresql.version>\(.*\)</postgresql.version>.*:\1:p' "$root/pom.xml" | head -1)"
+build_rar_and_app "$build"
+server_prepare
+rm -rf "$run"
+mkdir -p "$run"
+mvn -B -q -N -Dstyle.color=never -f "$root/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.11.0:copy \
+  -Dartifact="org.postgresql:postgresql:$pgjdbc_version" -DoutputDirectory="$run"
+pgjdbc="$run/postgresql-$pgjdbc_version.jar"
+
 
 DB_PASSWORD="$(random_password)"
 export DB_PASSWORD
