@@ -140,6 +140,8 @@ class HostMonitoringTest {
         try (Connection c = connect(cluster.writer(), "&failoverTimeoutMs=30000")) {
             PgNode writer = cluster.writer();
             HostHealth writerHealth = health(c, writer);
+            // an earlier test of this class may have left it declared dead until the monitor's next probe
+            assertTrue(await(() -> writerHealth.state() == HostHealth.State.UP, 10_000) >= 0, "the writer is up before the fault");
             Future<Throwable> query = runInBackground(c, "SELECT pg_sleep(30)");
             InFlight.await(cluster.writer(), db, "SELECT pg_sleep(30)"); // running on the server: now the fault
             long blackholed = System.nanoTime();
