@@ -3,7 +3,7 @@
 # they talk to the database and the application with, the build of the rar and the application, a password, and
 # the testkit cluster in a state directory of the run's own. Sourced by scripts/lib/wildfly.sh and
 # scripts/lib/payara.sh, which set RUN_DIR (under target/) and RUN_NAME in their *_init.
-# Functions: need_tools, build_rar_and_app BUILD, maven_unpack ARTIFACT DIR CHECK, random_password,
+# Functions: need_tools, build_rar_and_app BUILD, maven_unpack ARTIFACT DIR CHECK, port_taken PORT, random_password,
 # testkit_start ARGS..., testkit_send COMMAND, testkit_stop, pg_writer.
 
 # build_rar_and_app BUILD: builds the rar and the application (mvn package, so ~/.m2 keeps its snapshots) unless
@@ -31,6 +31,11 @@ maven_unpack() {
   mvn -B -q -N -Dstyle.color=never -f "$root/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.11.0:unpack \
     -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.overWriteReleases=true || { echo "could not unpack $1 (mvn failed)" >&2; return 1; }
   [ -x "$3" ] || { echo "no ${3#"$root"/} after unpacking $1" >&2; return 1; }
+}
+
+# port_taken PORT: true when something listens on 127.0.0.1:PORT (a server's port check before it starts).
+port_taken() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 # A password for the application's login: random, given to the server only through its environment or a password

@@ -52,7 +52,7 @@ pa_check_ports() {
     name="${binding%%:*}"
     off="${binding##*:}"
     port=$((PA_PORTBASE + off))
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if port_taken "$port"; then
       echo "port $port is taken (Payara's $name port, base $PA_PORTBASE + $off): something already listens there." >&2
       echo "Stop it, or choose another base: --port-base N (or PAYARA_PORT_BASE=N)." >&2
       return 1

@@ -47,7 +47,7 @@ wf_check_ports() {
     name="${binding%%:*}"
     base="${binding##*:}"
     port=$((base + WF_OFFSET))
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if port_taken "$port"; then
       echo "port $port is taken (WildFly's $name socket, $base + port offset $WF_OFFSET): something already listens there." >&2
       echo "Stop it, or choose another offset: --port-offset N (or WILDFLY_PORT_OFFSET=N)." >&2
       return 1
