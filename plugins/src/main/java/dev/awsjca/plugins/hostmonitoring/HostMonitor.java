@@ -27,10 +27,18 @@ import java.util.function.Consumer;
  * ({@link MonitoringSettings#loginAllowanceMs}), a login that fails counts no miss of its own (the clock
  * counts its silence), and before the host is declared dead the connections using it are asked: a
  * statement that came back from the host within the allowed silence proves it alive.
+ *
+ * <p>A host declared dead is watched on: a probe now and then (or a statement that comes back) shows it is
+ * back, and only then is it alive again; until then a statement on it is aborted once a probe sent after
+ * the statement started has been silent for an interval. The probe connection, dropped with every failed
+ * probe, is opened again while nothing waits on the host, so that the next fault meets a connection and
+ * not a login (a login gets {@link MonitoringSettings#loginAllowanceMs} before its silence counts).
  */
 final class HostMonitor {
 
     private static final System.Logger LOG = System.getLogger(HostMonitor.class.getName());
+    /** How often a probe reopens a dropped probe connection, or asks a dead host, while no statement waits on it. */
+    static final long REARM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final HostSpec host;
     private final MonitoringSettings settings;
@@ -48,6 +56,8 @@ final class HostMonitor {
     private boolean missCountedForProbe;
     private int misses;
     private boolean dead;
+    private long declaredAt;
+    private long lastRearm = System.nanoTime() - REARM_INTERVAL_NANOS;
     private boolean watchedAtLastTick;
     private boolean stopped;
     private String lastProbeError = "";
@@ -105,18 +115,32 @@ final class HostMonitor {
         }
         boolean declare;
         boolean abortBusy;
+        boolean back;
         synchronized (this) {
             if (stopped) {
                 return;
             }
+            back = dead && answeredSince(declaredAt);
+            if (back) {
+                dead = false; // a statement came back from it since it was declared dead
+                misses = 0;
+            }
             if (!statementRunning) {
                 watchedAtLastTick = false;
-                return; // nobody is waiting on the host: no probes (the probe connection stays open)
+                // nobody is waiting on the host: no probes while the probe connection is open. Without one (it was
+                // dropped with a failed probe) or while the host is dead, a probe now and then opens it again, so
+                // that the next fault meets an open connection and not a login, and a host that is back is seen
+                if (!probing && (dead || !probe.isOpen()) && now - lastRearm >= REARM_INTERVAL_NANOS) {
+                    lastRearm = now;
+                    startProbe();
+                }
+                return;
             }
             if (!watchedAtLastTick && !dead) {
                 misses = 0; // misses from an earlier watch are history, not silence
             }
             watchedAtLastTick = true;
+            boolean probeWasOut = probing;
             if (probing) {
                 // out since the last tick at least (ticks are an interval apart): one more interval of silence,
                 // unless the probe is logging in. A login is several round trips (startup, SCRAM, settings):
@@ -131,8 +155,16 @@ final class HostMonitor {
                 startProbe();
             }
             declare = !dead && misses >= settings.count() && !answeredWithin(now);
-            dead |= declare;
-            abortBusy = dead;
+            if (declare) {
+                dead = true;
+                declaredAt = now;
+            }
+            // after the declaration, a statement is aborted only once a probe sent since has been silent for an
+            // interval: the host may be back, and a statement on a host that is back must not be aborted
+            abortBusy = declare || (dead && probeWasOut);
+        }
+        if (back) {
+            LOG.log(Level.INFO, "host {0} answers statements again", host.endpoint());
         }
         if (declare) {
             declareDead();
@@ -186,7 +218,10 @@ final class HostMonitor {
 
     /** A statement on one of the host's connections came back within the allowed silence: it is alive. */
     private boolean answeredWithin(long now) {
-        long since = now - TimeUnit.MILLISECONDS.toNanos(settings.silenceMs());
+        return answeredSince(now - TimeUnit.MILLISECONDS.toNanos(settings.silenceMs()));
+    }
+
+    private boolean answeredSince(long since) {
         for (WatchedConnection w : watched) {
             if (w.answeredSince(since)) {
                 return true;
@@ -225,7 +260,10 @@ final class HostMonitor {
                 missed();
             }
             declare = !dead && misses >= settings.count() && watchedAtLastTick && !answeredWithin(now);
-            dead |= declare;
+            if (declare) {
+                dead = true;
+                declaredAt = now;
+            }
         }
         probe.abort(); // the next probe starts on a fresh connection
         if (declare) {

@@ -62,6 +62,11 @@ final class ProbeConnection {
         return timedSelectOne(c);
     }
 
+    /** Whether a connection is open for the next probe (no login needed). */
+    boolean isOpen() {
+        return connection != null;
+    }
+
     /** Whether the last probe failed while logging in (not on its query). */
     boolean failedInLogin() {
         return failedInLogin;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,6 +40,7 @@ class HostMonitorUnitTest {
 
     @AfterEach
     void stop() {
+        blackholed = false;
         release.countDown();
         monitor.stop();
         probeThreads.shutdownNow();
@@ -96,6 +98,105 @@ class HostMonitorUnitTest {
             quick.end();
         });
         assertFalse(monitor.isDead(), "declared dead while its statements answered");
+    }
+
+    private volatile boolean blackholed;
+
+    /**
+     * Logins and probes get no answer while the host is blackholed (a login fails after 300 ms, standing for
+     * the probe connection's socket timeout); a probe waiting for its answer fails at once when the host is declared
+     * dead, as the real probe does when the declaration aborts its connection.
+     */
+    private void blackholeUntilHealed() {
+        node.onLogin = (n, what, app) -> {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300); // the probe's socket timeout
+            while (blackholed) {
+                if (System.nanoTime() > end) {
+                    throw new SQLException("The connection attempt failed.", "08001", new java.net.SocketTimeoutException("Read timed out"));
+                }
+                waitWhileBlackholed(Integer.MAX_VALUE, 5);
+            }
+        };
+        node.onQuery = (n, what, app) -> {
+            if (what.equals("SELECT 1") && !waitWhileBlackholed(declared.size(), Long.MAX_VALUE)) {
+                throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
+            }
+        };
+        blackholed = true;
+    }
+
+    /** False when the host was declared dead (again) while waiting. */
+    private boolean waitWhileBlackholed(int declarations, long atMostMs) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(atMostMs, 60_000));
+        while (blackholed && System.nanoTime() < end) {
+            if (declared.size() > declarations) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        return true;
+    }
+
+    private void declaredDeadOnce() throws Exception {
+        monitor.warmUp();
+        while (health.lastLatencyNanos() < 0) {
+            Thread.sleep(5);
+        }
+        WatchedConnection stuck = monitor.add(fake.connect(node.host())); // logged in before the fault
+        blackholeUntilHealed();
+        stuck.begin();
+        tickFor(500, () -> { });
+        assertEquals(List.of(node.host()), declared);
+        stuck.end(); // aborted: the application moved on to another host
+        monitor.forget(stuck);
+        tickFor(400, () -> { }); // the fault outlasts the login of the last probe
+    }
+
+    /**
+     * A host declared dead that answers again is alive: a statement running on it after it is back is not
+     * aborted. (Before: the monitor stayed "dead" until a probe answered, and the first tick that saw a
+     * statement running aborted it.)
+     */
+    @Test
+    void aHostThatIsBackIsNotAbortedAgain() throws Exception {
+        declaredDeadOnce();
+        blackholed = false; // healed
+        tickFor(300, () -> { }); // nothing runs on it for a while
+        Connection physical = fake.connect(node.host());
+        WatchedConnection after = monitor.add(physical);
+        after.begin();
+        tickFor(500, () -> { });
+        assertFalse(physical.isClosed(), "a statement on the host that is back was aborted");
+        assertFalse(monitor.isDead());
+        after.end();
+    }
+
+    /**
+     * A host that came back is watched as before: the next blackhole is detected within the allowed silence.
+     * (Before: the probe connection dropped at the declaration was opened again only by the next probe, whose
+     * login the blackhole held, and a login is allowed 10 s.)
+     */
+    @Test
+    void aHostThatCameBackIsDetectedAgainWithinTheSilence() throws Exception {
+        declaredDeadOnce();
+        blackholed = false;
+        tickFor(1200, () -> { }); // nothing runs on it: the monitor's own probe (once a second) sees it back
+        WatchedConnection second = monitor.add(fake.connect(node.host()));
+        blackholeUntilHealed();
+        long start = System.nanoTime();
+        second.begin();
+        while (declared.size() < 2 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+            monitor.tick();
+            Thread.sleep(50);
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(2, declared.size(), "the second blackhole was not declared within 3 s");
+        assertTrue(ms < 1000, "declared after " + ms + " ms; 200 ms of silence allowed");
     }
 
     @Test
