@@ -73,6 +73,48 @@ public final class SqlFailures {
         return false;
     }
 
+    /**
+     * The network or the server turned the connection attempt away: refused, no route, an unknown name, a TCP
+     * connect that timed out, or a server shutting down or starting (57P0x). A login that was accepted and then
+     * took too long is not: that is a busy server, whose open connections may still answer in milliseconds.
+     */
+    public static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException
+                    || (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase().contains("connect"))
+                    || (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A login that the server accepted and then did not finish in time: a read timed out, or the attempt took
+     * {@link #SLOW_LOGIN_MS} or more and failed for a reason other than {@link #isUnreachable}. On busy CPUs a
+     * login (a process, TLS, a password check) takes seconds while statements on open connections answer in
+     * milliseconds: a busy server, not a lost one. A login that failed fast (reset, end of stream: a crashed
+     * server behind a proxy) is not slow.
+     */
+    public static boolean isSlowLogin(Throwable e, long tookMs) {
+        if (isUnreachable(e)) {
+            return false;
+        }
+        if (tookMs >= SLOW_LOGIN_MS) {
+            return true;
+        }
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true; // a read of the login timed out (pgjdbc's socketTimeout)
+            }
+        }
+        return false;
+    }
+
+    /** A login this slow is a busy server: healthy ones log in within milliseconds. */
+    public static final long SLOW_LOGIN_MS = 1000;
+
     /** 25006: a write in a read-only transaction, which a demoted writer answers too. */
     public static boolean isReadOnlyViolation(SQLException e) {
         return "25006".equals(e.getSQLState());

@@ -476,9 +476,11 @@ public final class ClusterMonitor implements AutoCloseable {
         public void run() {
             long generation = generations.incrementAndGet();
             boolean loggingIn = false;
+            long loginStart = 0;
             try {
                 if (connection == null) {
                     loggingIn = true;
+                    loginStart = System.nanoTime();
                     connection = connector(probeProperties).connect(host);
                     loggingIn = false;
                 }
@@ -518,6 +520,12 @@ public final class ClusterMonitor implements AutoCloseable {
                 }
                 if (e instanceof SQLException sql && "08003".equals(sql.getSQLState())) {
                     return; // no connection to probe through says nothing of the host
+                }
+                if (loggingIn && SqlFailures.isSlowLogin(e, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loginStart))) {
+                    // a login accepted and then slow is a busy server (its open connections may answer in
+                    // milliseconds), not a lost one: the next round logs in again. Host monitoring and the
+                    // statements themselves judge a host that stops answering (issue 12, defect 17)
+                    return;
                 }
                 health(host).probeFailed();
                 if (isCurrentWriter(generation)) {

@@ -228,4 +228,32 @@ class ClusterMonitorUnitTest {
         assertTrue(registry.monitors().isEmpty());
         await(() -> fake.open().isEmpty()); // its connections closed, by the disposal thread
     }
+
+    /**
+     * Defect 17, the topology monitor's part: on busy CPUs a login can take seconds while statements answer in
+     * milliseconds. A probe whose login timed out says the writer is busy, not lost: no writer search, no
+     * failed observation of its health (seen in the false-positive soak: a search of 26 s and the writer DOWN).
+     */
+    @Test
+    void aProbeLoginThatTimesOutIsABusyWriterNotALostOne() throws Exception {
+        a.writer = true;
+        a.onLogin = (node, what, app) -> {
+            if (app == null) { // the monitor's probes; the application's logins go through
+                throw new SQLException("The connection attempt failed.", "08001", new java.net.SocketTimeoutException("Read timed out"));
+            }
+        };
+        String key = "unit-" + n;
+        monitor = registry.acquire(key, () -> new ClusterMonitor(key, new PostgresDialect(),
+                new TopologyEndpoints(null, List.of(a.host(), b.host())), fake.hostConnector(), 20));
+        try (java.sql.Connection app = fake.connect(a.host(), "app")) {
+            monitor.refreshFrom(app, a.host()); // the writer, as the application's new connection found it
+            assertEquals(a.host().endpoint(), writer());
+            int logins = a.logins.get();
+            await(() -> a.logins.get() >= logins + 5); // five probe logins of the writer timed out since
+            assertFalse(monitor.isSearchingForWriter(), "a login that timed out started a writer search");
+            assertNotEquals(HostHealth.State.DOWN, monitor.health(a.host()).state());
+            assertEquals(0, monitor.health(a.host()).failedProbes());
+            assertEquals(a.host().endpoint(), writer());
+        }
+    }
 }

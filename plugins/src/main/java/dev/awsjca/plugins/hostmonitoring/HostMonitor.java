@@ -1,5 +1,6 @@
 package dev.awsjca.plugins.hostmonitoring;
 
+import dev.awsjca.jdbc.SqlFailures;
 import dev.awsjca.topology.HostHealth;
 import dev.awsjca.topology.HostSpec;
 
@@ -148,7 +149,6 @@ final class HostMonitor {
                 // silence as a head start before its misses count.
                 long loginStarted = probe.loginStartedAt();
                 if (loginStarted == 0 || now - loginStarted >= TimeUnit.MILLISECONDS.toNanos(settings.loginAllowanceMs())) {
-                    missCountedForProbe = true;
                     missed();
                 }
             } else {
@@ -203,19 +203,6 @@ final class HostMonitor {
         }
     }
 
-    /** The host refused or dropped the TCP connection, or its server is shutting down or starting. */
-    static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
-                    || t instanceof java.net.UnknownHostException
-                    || (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase().contains("connect"))
-                    || (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("57P0"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** A statement on one of the host's connections came back within the allowed silence: it is alive. */
     private boolean answeredWithin(long now) {
         return answeredSince(now - TimeUnit.MILLISECONDS.toNanos(settings.silenceMs()));
@@ -254,7 +241,7 @@ final class HostMonitor {
             if (stopped) {
                 return;
             }
-            if (!missCountedForProbe && (!duringLogin || unreachable(e))) {
+            if (!missCountedForProbe && (!duringLogin || SqlFailures.isUnreachable(e))) {
                 // a login that failed slowly (a busy server) or was refused (a password) is no miss: the clock
                 // counts its silence. One the network refused (connection refused, connect timed out) is.
                 missed();
@@ -272,9 +259,17 @@ final class HostMonitor {
         }
     }
 
+    /**
+     * One more interval of silence. The host's health record gets one failed observation per probe, not per
+     * interval: it would otherwise call the host DOWN after {@link HostHealth#FAILURES_TO_DOWN} intervals, before
+     * this monitor's own {@code failureDetectionCount}; silence makes a host DOWN when it is declared dead.
+     */
     private void missed() {
         misses++;
-        health.probeFailed();
+        if (!missCountedForProbe) {
+            missCountedForProbe = true;
+            health.probeFailed();
+        }
     }
 
     private void declareDead() {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -215,5 +216,38 @@ class HostMonitorUnitTest {
         assertTrue(monitor.isDead());
         assertEquals(List.of(node.host()), declared);
         assertEquals(HostHealth.State.DOWN, health.state());
+    }
+
+    /**
+     * One health model, one threshold: silence makes a host DOWN when this monitor declares it dead (after its
+     * failureDetectionCount), not earlier. (Before: every interval of silence was a failed observation of the
+     * host's health record, which calls a host DOWN after 3, so validation failed the host's connections after
+     * 3 intervals whatever the count.)
+     */
+    @Test
+    void silenceMakesAHostDownOnlyWhenItIsDeclaredDead() throws Exception {
+        HostHealth fiveHealth = new HostHealth();
+        HostMonitor five = new HostMonitor(node.host(), new MonitoringSettings(0, 100, 5), fiveHealth,
+                new ProbeConnection(node.host(), fake.hostConnector(), Runnable::run), probeThreads, Runnable::run,
+                declared::add, null);
+        try {
+            five.warmUp();
+            while (fiveHealth.lastLatencyNanos() < 0) {
+                Thread.sleep(5);
+            }
+            WatchedConnection stuck = five.add(fake.connect(node.host()));
+            blackholeUntilHealed();
+            stuck.begin();
+            five.tick(); // the probe goes out
+            for (int miss = 1; miss <= 4; miss++) {
+                five.tick();
+                assertNotEquals(HostHealth.State.DOWN, fiveHealth.state(), "DOWN after " + miss + " intervals of silence");
+            }
+            five.tick();
+            assertEquals(HostHealth.State.DOWN, fiveHealth.state());
+            assertEquals(List.of(node.host()), declared);
+        } finally {
+            five.stop();
+        }
     }
 }
