@@ -106,6 +106,14 @@ public final class LocalSecretsManager implements AutoCloseable {
     }
 
     /**
+     * Stores a binary secret (GetSecretValue answers SecretBinary and no SecretString), as the console's
+     * "other type of secret" with a file does; creates the secret on first use. Returns the new version id.
+     */
+    public String putSecretBinary(String name, byte[] secretBinary) {
+        return unchecked(() -> store.putBinary(name, secretBinary));
+    }
+
+    /**
      * Like {@link #putSecret(String, String)} with the fields serialised as a JSON object, the shape RDS
      * secrets have: {@code {"username": .., "password": .., "host": .., "port": .., "dbname": ..}}.
      */

@@ -41,6 +41,17 @@ final class SecretStore {
     /** Stores a value under the given labels, creating the secret when needed; returns the new version id. */
     synchronized String put(String name, String secretString, Set<String> stages, String versionId) throws AwsServiceError {
         Objects.requireNonNull(secretString, "secretString");
+        return put(name, secretString, null, stages, versionId);
+    }
+
+    /** Stores a SecretBinary value (no SecretString) as the current version; returns the new version id. */
+    synchronized String putBinary(String name, byte[] secretBinary) throws AwsServiceError {
+        Objects.requireNonNull(secretBinary, "secretBinary");
+        return put(name, null, secretBinary.clone(), Set.of(CURRENT), null);
+    }
+
+    private String put(String name, String secretString, byte[] secretBinary, Set<String> stages, String versionId)
+            throws AwsServiceError {
         Secret secret = secretsByName.get(name);
         if (secret == null) {
             secret = new Secret(name, arnPrefix + name + "-" + randomSuffix());
@@ -52,13 +63,13 @@ final class SecretStore {
         Version existing = secret.versions.get(id);
         if (existing != null) {
             // AWS treats a repeated ClientRequestToken with the same value as a retry, else as a conflict
-            if (existing.secretString.equals(secretString)) {
+            if (Objects.equals(existing.secretString, secretString) && java.util.Arrays.equals(existing.secretBinary, secretBinary)) {
                 return id;
             }
             throw new AwsServiceError(AwsErrorType.RESOURCE_EXISTS,
                     "A resource with the ID you requested already exists.");
         }
-        secret.versions.put(id, new Version(id, secretString, clock.instant()));
+        secret.versions.put(id, new Version(id, secretString, secretBinary, clock.instant()));
         for (String stage : stages) {
             moveStage(secret, stage, id);
         }
@@ -126,8 +137,8 @@ final class SecretStore {
                     .orElseThrow(() -> new AwsServiceError(AwsErrorType.RESOURCE_NOT_FOUND,
                             "Secrets Manager can't find the specified secret value for staging label: " + stage));
         }
-        return new SecretVersion(secret.arn, secret.name, version.id, version.secretString, version.stages,
-                version.created);
+        return new SecretVersion(secret.arn, secret.name, version.id, version.secretString, version.secretBinary,
+                version.stages, version.created);
     }
 
     private Secret find(String secretId) {
@@ -199,13 +210,16 @@ final class SecretStore {
 
     private static final class Version {
         final String id;
+        /** One of the two is null, as in Secrets Manager: a version holds a SecretString or a SecretBinary. */
         final String secretString;
+        final byte[] secretBinary;
         final Instant created;
         final Set<String> stages = new HashSet<>();
 
-        Version(String id, String secretString, Instant created) {
+        Version(String id, String secretString, byte[] secretBinary, Instant created) {
             this.id = id;
             this.secretString = secretString;
+            this.secretBinary = secretBinary;
             this.created = created;
         }
     }

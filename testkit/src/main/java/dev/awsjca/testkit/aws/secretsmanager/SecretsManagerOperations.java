@@ -84,7 +84,11 @@ final class SecretsManagerOperations {
         out.put("ARN", version.arn());
         out.put("Name", version.name());
         out.put("VersionId", version.versionId());
-        out.put("SecretString", version.secretString());
+        if (version.secretBinary() != null) {
+            out.put("SecretBinary", version.secretBinary()); // awsJson blobs travel as base64, as Jackson writes byte[]
+        } else {
+            out.put("SecretString", version.secretString());
+        }
         ArrayNode stages = out.putArray("VersionStages");
         version.stages().stream().sorted().forEach(stages::add);
         // awsJson timestamps are epoch seconds; plain decimal notation, as AWS writes them

@@ -75,6 +75,17 @@ class LocalSecretsManagerTest {
     }
 
     @Test
+    void aBinarySecretIsAnsweredAsSecretBinaryWithoutSecretString() {
+        byte[] value = {0, 1, 2, (byte) 0xff, 'p', 'w'};
+        sm.putSecretBinary(SECRET, value);
+        GetSecretValueResponse response = client.getSecretValue(r -> r.secretId(SECRET));
+        assertEquals(null, response.secretString());
+        assertTrue(java.util.Arrays.equals(value, response.secretBinary().asByteArray()));
+        sm.putSecret(SECRET, V1);
+        assertEquals(V1, client.getSecretValue(r -> r.secretId(SECRET)).secretString(), "a string version replaces it");
+    }
+
+    @Test
     void unknownSecretIsResourceNotFound() {
         ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class,
                 () -> client.getSecretValue(r -> r.secretId("no/such/secret")));
