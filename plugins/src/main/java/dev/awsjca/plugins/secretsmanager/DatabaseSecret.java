@@ -14,16 +14,16 @@ record DatabaseSecret(String username, String password, String dbname) {
     /** Parses the SecretString; errors name the secret and the problem, never the value. */
     static DatabaseSecret parse(String secretId, String secretString) throws SQLException {
         if (secretString == null) {
-            throw invalid(secretId, "it has no SecretString (a binary secret?)");
+            throw unusable(secretId, "the answer holds no SecretString");
         }
         JsonNode json;
         try {
             json = JSON.readTree(secretString);
         } catch (java.io.IOException e) {
-            throw invalid(secretId, "its value is not JSON"); // no cause: the parser's message quotes the value
+            throw unusable(secretId, "its value is not JSON"); // no cause: the parser's message quotes the value
         }
         if (json == null || !json.isObject()) {
-            throw invalid(secretId, "its value is not a JSON object");
+            throw unusable(secretId, "its value is not a JSON object");
         }
         return new DatabaseSecret(field(secretId, json, "username"), field(secretId, json, "password"),
                 json.hasNonNull("dbname") ? json.get("dbname").asText() : null);
@@ -32,12 +32,13 @@ record DatabaseSecret(String username, String password, String dbname) {
     private static String field(String secretId, JsonNode json, String name) throws SQLException {
         JsonNode value = json.get(name);
         if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw invalid(secretId, "it has no text field \"" + name + "\"");
+            throw unusable(secretId, "it has no text field \"" + name + "\"");
         }
         return value.asText();
     }
 
-    private static SQLException invalid(String secretId, String why) {
+    /** The secret was read but cannot serve as a login: why, without the value. */
+    static SQLException unusable(String secretId, String why) {
         return new SQLInvalidAuthorizationSpecException("Secret '" + secretId + "' cannot be used as database credentials: " + why,
                 "28000");
     }
