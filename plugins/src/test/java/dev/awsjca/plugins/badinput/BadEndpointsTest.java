@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +45,11 @@ class BadEndpointsTest {
 
     private static final String REGION = "eu-west-1";
     private static final long SECRETS_TIMEOUT_MS = 1_000;
-    /** secretsManagerTimeoutMs bounds the whole call; the margin is for the SDK's start on a busy machine. */
-    private static final Duration SECRETS_BOUND = Duration.ofMillis(SECRETS_TIMEOUT_MS + 4_000);
+    /**
+     * secretsManagerTimeoutMs bounds the whole call; the margin is for a machine shared with other builds (the
+     * SDK's first call, class loading included, is paid by the control login in warmUp()).
+     */
+    private static final Duration SECRETS_BOUND = Duration.ofMillis(SECRETS_TIMEOUT_MS + 6_000);
     /**
      * The SDK bounds its container credentials calls itself (about 6.5 s for a hanging one, measured here); the
      * adapter waits for a mint at most 30 s. Generous for a shared machine, well below that.
@@ -68,10 +74,22 @@ class BadEndpointsTest {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
+    /** The control: a login through a working Secrets Manager endpoint, the same SDK path the cases break. */
     @BeforeAll
-    static void captureLogs() {
+    static void warmUp(PgCluster cluster) throws Exception {
         assertNull(System.getenv("AWS_ACCESS_KEY_ID"), "AWS keys in the environment would hide the credentials endpoint");
         logs = LogCapture.install();
+        logs.untraced(() -> cluster.execute(cluster.writer(), "postgres", "DROP ROLE IF EXISTS bad_endpoint_control",
+                "CREATE ROLE bad_endpoint_control LOGIN PASSWORD '" + DB_PASSWORD + "'"));
+        try (LocalSecretsManager secrets = LocalSecretsManager.builder().region(REGION).credentials(CREDENTIALS).start();
+             AutoCloseable keys = CREDENTIALS.installAsSystemProperties()) {
+            secrets.putSecretJson("good/control", Map.of("username", "bad_endpoint_control", "password", DB_PASSWORD));
+            try (Connection c = DriverManager.getConnection(new BadEndpointsTest(cluster).secretsUrl("good/control", secrets.endpoint()));
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_user")) {
+                rs.next();
+                assertEquals("bad_endpoint_control", rs.getString(1));
+            }
+        }
     }
 
     @AfterAll
@@ -97,6 +115,7 @@ class BadEndpointsTest {
             all.add("'" + secretId + "'");
             SQLException e = assertRefused(() -> DriverManager.getConnection(secretsUrl(secretId, endpoint.uri())).close(),
                     sqlState, SECRETS_BOUND, SECRETS, all.toArray(String[]::new));
+            assertCalled(endpoint);
             return e;
         }
     }
@@ -113,7 +132,6 @@ class BadEndpointsTest {
         MisbehavingEndpoint hanging = MisbehavingEndpoint.hanging();
         secretsLoginRefused("bad/hanging", hanging, "08001", "secretsManagerTimeoutMs=" + SECRETS_TIMEOUT_MS,
                 "secretsManagerEndpoint " + hanging.uri() + " did not answer in time");
-        assertTrue(hanging.connections() >= 1, "the hanging endpoint was never called");
     }
 
     @Test
@@ -184,9 +202,18 @@ class BadEndpointsTest {
             set(k, v);
         });
         try (endpoint) {
-            return assertRefused(attempt, sqlState, CREDENTIALS_BOUND, SECRETS, words);
+            SQLException e = assertRefused(attempt, sqlState, CREDENTIALS_BOUND, SECRETS, words);
+            assertCalled(endpoint);
+            return e;
         } finally {
             before.forEach(BadEndpointsTest::set);
+        }
+    }
+
+    /** The failure came from this endpoint, not from something before it. */
+    private static void assertCalled(MisbehavingEndpoint endpoint) {
+        if (endpoint.listens()) {
+            assertTrue(endpoint.connections() >= 1, endpoint + " was never called");
         }
     }
 
@@ -220,9 +247,7 @@ class BadEndpointsTest {
 
     @Test
     void iamWithTheCredentialsEndpointAcceptingAndNeverAnswering() throws Exception {
-        MisbehavingEndpoint hanging = MisbehavingEndpoint.hanging();
-        iamLoginRefused(hanging);
-        assertTrue(hanging.connections() >= 1, "the hanging credentials endpoint was never called");
+        iamLoginRefused(MisbehavingEndpoint.hanging());
     }
 
     @Test

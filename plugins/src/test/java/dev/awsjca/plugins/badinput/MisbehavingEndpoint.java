@@ -77,6 +77,11 @@ final class MisbehavingEndpoint implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + (listener != null ? listener.getLocalPort() : port));
     }
 
+    /** False for a refusing endpoint: nothing listens. */
+    boolean listens() {
+        return listener != null;
+    }
+
     /** Connections accepted so far (a refusing endpoint accepts none). */
     int connections() {
         return connections.get();
