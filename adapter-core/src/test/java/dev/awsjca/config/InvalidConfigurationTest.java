@@ -47,11 +47,28 @@ class InvalidConfigurationTest {
                 Arguments.of(BASE + "?iamPort=99999", "iamPort", "from 1 to 65535"),
                 Arguments.of(BASE + "?iamTokenLifetimeS=901", "iamTokenLifetimeS", "from 1 to 900"),
                 Arguments.of(BASE + "?secretsCacheTtlS=-1", "secretsCacheTtlS", "from 0 to 86400"),
+                Arguments.of(BASE + "?secretsManagerTimeoutMs=0", "secretsManagerTimeoutMs", "1 or more"),
+                Arguments.of(BASE + "?monitorDisposalTimeMs=soon", "monitorDisposalTimeMs", "'soon'"),
+                Arguments.of(BASE + "?failureDetectionTimeMs=-1", "failureDetectionTimeMs", "0 or more"),
+                Arguments.of(BASE + "?maxReaderLagMs=1e3", "maxReaderLagMs", "whole number of milliseconds"),
+                Arguments.of(BASE + "?readerIdleTimeoutMs=99999999999999999999", "readerIdleTimeoutMs", "whole number"),
+                Arguments.of(BASE + "?readAfterWriteTimeoutMs=1s", "readAfterWriteTimeoutMs", "'1s'"),
+                Arguments.of(BASE + "?telemetryIntervalS=3601", "telemetryIntervalS", "from 1 to 3600"),
+                // booleans: a typo must not read as false
+                Arguments.of(BASE + "?iamAllowPlaintext=yes", "iamAllowPlaintext", "true or false"),
+                Arguments.of(BASE + "?iamAllowPlaintext=TRUE", "iamAllowPlaintext", "true or false"),
                 // enumerations
                 Arguments.of(BASE + "?failoverMode=writer", "failoverMode", "one of strict-writer, reader-or-writer, strict-reader"),
                 Arguments.of(BASE + "?dialect=mysql", "dialect", "one of aurora-postgresql"),
                 Arguments.of(BASE + "?readerHostSelectorStrategy=fastest", "readerHostSelectorStrategy", "roundRobin"),
                 Arguments.of(BASE + "?readWriteSplittingMode=auto", "readWriteSplittingMode", "readOnlyFlag, sql"),
+                Arguments.of(BASE + "?readerFallback=primary", "readerFallback", "one of writer, fail"),
+                Arguments.of(BASE + "?readAfterWrite=on", "readAfterWrite", "one of off, wait"),
+                Arguments.of(BASE + "?role=replica", "role", "one of writer, reader"),
+                Arguments.of(BASE + "?telemetry=prometheus", "telemetry", "one of jmx, otel, emf"),
+                // labels (metric names)
+                Arguments.of(BASE + "?definitionName=" + "x".repeat(101), "definitionName", "1 to 100 printable characters"),
+                Arguments.of(BASE + "?definitionName=orders%0Awriter", "definitionName", "printable"),
                 // structured values
                 Arguments.of(BASE + "?clusterInstanceHostPattern=db.example.com", "clusterInstanceHostPattern", "one '?'"),
                 Arguments.of(BASE + "?clusterInstanceHostPattern=?.a.?.b", "clusterInstanceHostPattern", "one '?'"),
