@@ -5,6 +5,8 @@ import dev.awsjca.pipeline.HostConnection;
 import dev.awsjca.pipeline.PhysicalConnector;
 import dev.awsjca.topology.HostSpec;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,7 +30,12 @@ public final class PgjdbcConnector implements PhysicalConnector {
         String url = "jdbc:postgresql://"
                 + request.hosts().stream().map(HostSpec::endpoint).collect(Collectors.joining(","))
                 + "/" + encode(request.database());
-        Connection connection = pgjdbc.connect(url, request.properties());
+        Connection connection;
+        try {
+            connection = pgjdbc.connect(url, request.properties());
+        } catch (SQLException e) {
+            throw namingTheEndpoint(e, request);
+        }
         if (connection == null) {
             throw new SQLException("pgjdbc did not accept the URL it was given: " + url, "08001");
         }
@@ -38,6 +45,29 @@ public final class PgjdbcConnector implements PhysicalConnector {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * pgjdbc names the host in some connection failures ("Connection to h:5432 refused.") but not in others
+     * ("Connection attempt timed out.", "An error occurred while setting up the SSL connection."): with several
+     * hosts, or several pools, nobody could tell which one failed. Those get the endpoint added; the exception's
+     * class, SQLState and the original (as the cause) stay. Other failures (a refused login: 28xxx) pass as they are.
+     */
+    static SQLException namingTheEndpoint(SQLException e, ConnectRequest request) {
+        String state = e.getSQLState();
+        String message = e.getMessage();
+        if (state == null || !state.startsWith("08") || message == null
+                || request.hosts().stream().anyMatch(h -> message.contains(h.endpoint()))) {
+            return e;
+        }
+        String named = message + " (connecting to "
+                + request.hosts().stream().map(HostSpec::endpoint).collect(Collectors.joining(",")) + ")";
+        for (PSQLState known : PSQLState.values()) {
+            if (known.getState().equals(state)) {
+                return new PSQLException(named, known, e);
+            }
+        }
+        return new SQLException(named, state, e);
     }
 
     private static HostSpec hostOf(Connection connection, ConnectRequest request) throws SQLException {

@@ -180,6 +180,45 @@ class BadEndpointsTest {
                 "{\"Name\":\"bad/empty-json\"}"), "28000", "the answer holds no SecretString");
     }
 
+    // ---- the database endpoint itself, with the default plugins (failover, hostMonitoring)
+
+    /** pgjdbc's own timeouts bound a login; the failover plugin must not stretch a first login to failoverTimeoutMs. */
+    private static final Duration DATABASE_BOUND = Duration.ofSeconds(12);
+
+    private static SQLException databaseLoginRefused(MisbehavingEndpoint database, String sqlState, String... words)
+            throws IOException {
+        Properties login = new Properties();
+        login.setProperty("user", "app");
+        login.setProperty("password", DB_PASSWORD);
+        String url = "jdbc:aws-wrapper:postgresql://127.0.0.1:" + database.uri().getPort() + "/app"
+                + "?connectTimeout=2&loginTimeout=3&socketTimeout=3&failoverTimeoutMs=60000&dialect=postgresql";
+        try (database) {
+            SQLException e = assertRefused(() -> DriverManager.getConnection(url, login).close(), sqlState, DATABASE_BOUND,
+                    SECRETS, words);
+            assertCalled(database);
+            return e;
+        }
+    }
+
+    @Test
+    void databaseEndpointRefusingConnections() throws Exception {
+        MisbehavingEndpoint refusing = MisbehavingEndpoint.refusing();
+        databaseLoginRefused(refusing, "08001", "Connection to 127.0.0.1:" + refusing.uri().getPort() + " refused");
+    }
+
+    @Test
+    void databaseEndpointAcceptingAndNeverAnswering() throws Exception {
+        MisbehavingEndpoint hanging = MisbehavingEndpoint.hanging();
+        databaseLoginRefused(hanging, "08001", "timed out", "connecting to 127.0.0.1:" + hanging.uri().getPort());
+    }
+
+    /** Not PostgreSQL: a web server's answer to the first bytes (pgjdbc's SSL request) of the login. */
+    @Test
+    void databaseEndpointAnsweringHttp() throws Exception {
+        MisbehavingEndpoint web = MisbehavingEndpoint.greeting("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        databaseLoginRefused(web, "08P01", "SSL connection", "connecting to 127.0.0.1:" + web.uri().getPort());
+    }
+
     // ---- the AWS credentials endpoint (the container credentials of the SDK's default chain)
 
     /**

@@ -25,13 +25,16 @@ final class MisbehavingEndpoint implements AutoCloseable {
     private final ServerSocket listener;
     private final int port;
     private final byte[] answer;
+    /** False: the answer is written as soon as a connection is accepted (a client that speaks first gets it too). */
+    private final boolean readsRequest;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Socket> held = new CopyOnWriteArrayList<>();
 
-    private MisbehavingEndpoint(ServerSocket listener, int port, byte[] answer) {
+    private MisbehavingEndpoint(ServerSocket listener, int port, byte[] answer, boolean readsRequest) {
         this.listener = listener;
         this.port = port;
         this.answer = answer;
+        this.readsRequest = readsRequest;
         if (listener != null) {
             Thread t = new Thread(this::acceptForever, "misbehaving-endpoint-" + port);
             t.setDaemon(true);
@@ -45,17 +48,22 @@ final class MisbehavingEndpoint implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
             port = probe.getLocalPort();
         }
-        return new MisbehavingEndpoint(null, port, null);
+        return new MisbehavingEndpoint(null, port, null, false);
     }
 
     /** Accepts every connection and never reads or writes a byte: only the client's own timeouts end it. */
     static MisbehavingEndpoint hanging() throws IOException {
-        return new MisbehavingEndpoint(new ServerSocket(0, 50, LOOPBACK), 0, null);
+        return new MisbehavingEndpoint(new ServerSocket(0, 50, LOOPBACK), 0, null, false);
     }
 
     /** Reads each HTTP request, then writes these bytes as the whole answer and closes the connection. */
     static MisbehavingEndpoint answering(String rawAnswer) throws IOException {
-        return new MisbehavingEndpoint(new ServerSocket(0, 50, LOOPBACK), 0, rawAnswer.getBytes(StandardCharsets.ISO_8859_1));
+        return new MisbehavingEndpoint(new ServerSocket(0, 50, LOOPBACK), 0, rawAnswer.getBytes(StandardCharsets.ISO_8859_1), true);
+    }
+
+    /** Writes these bytes as soon as a connection is accepted, whatever the client sends, and closes it. */
+    static MisbehavingEndpoint greeting(String rawGreeting) throws IOException {
+        return new MisbehavingEndpoint(new ServerSocket(0, 50, LOOPBACK), 0, rawGreeting.getBytes(StandardCharsets.ISO_8859_1), false);
     }
 
     /** An HTTP answer with this status line, content type and body. */
@@ -108,7 +116,9 @@ final class MisbehavingEndpoint implements AutoCloseable {
 
     private void answer(Socket s) {
         try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-            in.readNBytes(contentLength(readHead(in)));
+            if (readsRequest) {
+                in.readNBytes(contentLength(readHead(in)));
+            }
             out.write(answer);
             out.flush();
         } catch (IOException e) {
