@@ -2,6 +2,7 @@ package dev.awsjca.topology;
 
 import dev.awsjca.config.HostPattern;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,5 +21,18 @@ public record TopologyEndpoints(HostPattern instancePattern, List<HostSpec> urlH
             return null;
         }
         return new HostSpec(instancePattern.hostFor(instanceId), instancePattern.portOr(urlHosts.get(0).port()), role, instanceId);
+    }
+
+    /**
+     * A self-managed cluster's topology, which no node reports: the URL's hosts, {@code node} the writer
+     * if it said it takes writes, every other a reader.
+     */
+    List<HostSpec> selfManagedTopology(HostSpec node, boolean isWriter) {
+        List<HostSpec> hosts = new ArrayList<>();
+        for (HostSpec h : urlHosts) {
+            boolean theWriter = isWriter && h.endpoint().equals(node.endpoint());
+            hosts.add(h.withRole(theWriter ? HostRole.WRITER : HostRole.READER));
+        }
+        return hosts;
     }
 }

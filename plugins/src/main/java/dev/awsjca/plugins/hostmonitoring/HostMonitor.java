@@ -48,6 +48,7 @@ final class HostMonitor {
     private final Executor probeThreads;
     private final Executor aborter;
     private final Consumer<HostSpec> reportDown;
+    private final Consumer<HostSpec> reportSuspect;
     private final Set<WatchedConnection> watched = ConcurrentHashMap.newKeySet();
     private final HostMonitors owner;
     private volatile ScheduledFuture<?> ticks;
@@ -64,7 +65,7 @@ final class HostMonitor {
     private String lastProbeError = "";
 
     HostMonitor(HostSpec host, MonitoringSettings settings, HostHealth health, ProbeConnection probe, Executor probeThreads,
-                Executor aborter, Consumer<HostSpec> reportDown, HostMonitors owner) {
+                Executor aborter, Consumer<HostSpec> reportDown, Consumer<HostSpec> reportSuspect, HostMonitors owner) {
         this.host = host;
         this.settings = settings;
         this.health = health;
@@ -72,6 +73,7 @@ final class HostMonitor {
         this.probeThreads = probeThreads;
         this.aborter = aborter;
         this.reportDown = reportDown;
+        this.reportSuspect = reportSuspect;
         this.owner = owner;
     }
 
@@ -117,6 +119,7 @@ final class HostMonitor {
         boolean declare;
         boolean abortBusy;
         boolean back;
+        boolean firstMiss = false;
         synchronized (this) {
             if (stopped) {
                 return;
@@ -149,6 +152,7 @@ final class HostMonitor {
                 // silence as a head start before its misses count.
                 long loginStarted = probe.loginStartedAt();
                 if (loginStarted == 0 || now - loginStarted >= TimeUnit.MILLISECONDS.toNanos(settings.loginAllowanceMs())) {
+                    firstMiss = misses == 0 && !dead;
                     missed();
                 }
             } else {
@@ -165,6 +169,9 @@ final class HostMonitor {
         }
         if (back) {
             LOG.log(Level.INFO, "host {0} answers statements again", host.endpoint());
+        }
+        if (firstMiss && !declare) {
+            suspect(); // the cluster monitor gets ready for a writer search while the silence is confirmed
         }
         if (declare) {
             declareDead();
@@ -269,6 +276,14 @@ final class HostMonitor {
         if (!missCountedForProbe) {
             missCountedForProbe = true;
             health.probeFailed();
+        }
+    }
+
+    private void suspect() {
+        try {
+            reportSuspect.accept(host);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not report " + host.endpoint() + " suspect to its cluster monitor", e);
         }
     }
 

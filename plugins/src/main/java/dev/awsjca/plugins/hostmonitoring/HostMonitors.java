@@ -78,7 +78,7 @@ final class HostMonitors implements AutoCloseable {
         HostMonitor monitor = monitors.get(host.endpoint());
         if (monitor == null) {
             monitor = new HostMonitor(host, settings, cluster.health(host), new ProbeConnection(host, connector, aborter),
-                    probeThreads, aborter, cluster::declareDead, this);
+                    probeThreads, aborter, cluster::declareDead, cluster::suspect, this);
             long interval = settings.intervalMs();
             monitor.ticking(scheduler.scheduleWithFixedDelay(monitor::tick, interval, interval, TimeUnit.MILLISECONDS));
             monitors.put(host.endpoint(), monitor);

@@ -34,10 +34,11 @@ class HostMonitorUnitTest {
     private final ExecutorService probeThreads = Executors.newCachedThreadPool();
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<HostSpec> declared = new CopyOnWriteArrayList<>();
+    private final List<HostSpec> suspected = new CopyOnWriteArrayList<>();
     private final HostHealth health = new HostHealth();
     private final HostMonitor monitor = new HostMonitor(node.host(), new MonitoringSettings(0, 100, 2), health,
             new ProbeConnection(node.host(), fake.hostConnector(), Runnable::run), probeThreads, Runnable::run,
-            declared::add, null);
+            declared::add, suspected::add, null);
 
     @AfterEach
     void stop() {
@@ -229,7 +230,7 @@ class HostMonitorUnitTest {
         HostHealth fiveHealth = new HostHealth();
         HostMonitor five = new HostMonitor(node.host(), new MonitoringSettings(0, 100, 5), fiveHealth,
                 new ProbeConnection(node.host(), fake.hostConnector(), Runnable::run), probeThreads, Runnable::run,
-                declared::add, null);
+                declared::add, suspected::add, null);
         try {
             five.warmUp();
             while (fiveHealth.lastLatencyNanos() < 0) {
@@ -242,6 +243,8 @@ class HostMonitorUnitTest {
             for (int miss = 1; miss <= 4; miss++) {
                 five.tick();
                 assertNotEquals(HostHealth.State.DOWN, fiveHealth.state(), "DOWN after " + miss + " intervals of silence");
+                // the first interval of silence has the cluster monitor log in to the other nodes, once
+                assertEquals(List.of(node.host()), suspected);
             }
             five.tick();
             assertEquals(HostHealth.State.DOWN, fiveHealth.state());
