@@ -55,24 +55,25 @@ public final class WrapperProperties {
                     + " e.g. ?.cluster-xyz.us-east-1.rds.amazonaws.com.");
 
     // ---- host monitoring
-    // Defaults: a host is declared dead after 4 probes in a row, 500 ms apart, went unanswered (2 s of
-    // silence; 2.0-2.5 s after a blackhole, about 3 s to the first statement on the new writer). A probe
-    // is SELECT 1 on a connection kept open, so a busy or slow host that answers within 2 s never trips it,
-    // and statements are never timed: a long query is not a failure.
+    // Defaults: a host is declared dead after 5 probes in a row, 200 ms apart, went unanswered (1 s of
+    // silence; 1.0-1.2 s after a blackhole). A probe is SELECT 1 on a connection kept open, which answered
+    // within 0.7 s on a writer whose CPUs were oversubscribed many times over while its logins took seconds
+    // (the false-positive soak, docs/PERFORMANCE.md); logins are timed apart, and statements are never
+    // timed: a long query is not a failure.
     public static final Property<Long> FAILURE_DETECTION_TIME_MS = declare("failureDetectionTimeMs",
             PropertyType.millis(0), "0", "hostMonitoring", false, "1000",
             "How long a statement must have been running before its host is probed. 0: the host is probed while any"
                     + " statement runs on it (the probes are shared per host, so this costs nothing per statement);"
                     + " more only spares the database probes during short statements and delays detection by as much.");
     public static final Property<Long> FAILURE_DETECTION_INTERVAL_MS = declare("failureDetectionIntervalMs",
-            PropertyType.millis(100), "500", "hostMonitoring", false, "250",
+            PropertyType.millis(100), "200", "hostMonitoring", false, "500",
             "Time between two probes of a watched host, and how long each probe has to answer before it counts as"
                     + " failed (a probe still waiting counts once per interval).");
     public static final Property<Integer> FAILURE_DETECTION_COUNT = declare("failureDetectionCount",
-            PropertyType.count(1, 1000), "4", "hostMonitoring", false, "8",
+            PropertyType.count(1, 1000), "5", "hostMonitoring", false, "10",
             "Failed probes in a row after which a host is declared dead and the statements stuck on it are aborted:"
-                    + " a host is dead after count x interval of silence (2 s by default), so that detection"
-                    + " takes about 2-2.5 s while a host answering within 2 s is never declared dead.");
+                    + " a host is dead after count x interval of silence (1 s by default), so that detection"
+                    + " takes about 1-1.2 s while a host answering within 1 s is never declared dead.");
 
     // ---- IAM
     public static final Property<String> IAM_REGION = declare("iamRegion", PropertyType.region(), null, "iam", false, "us-east-1",
