@@ -8,17 +8,30 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 
+import java.security.AccessController;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
  * Opens physical connections with pgjdbc's own Driver object, never through DriverManager, so that no
  * other registered driver (or our own) can take the URL.
+ * <p>
+ * A physical connection outlives the request that opened it (it stays in the rar's pool after the
+ * application is undeployed), so it must keep nothing of the application: pgjdbc opens it inside
+ * doPrivileged, with the adapter's class loader as the thread's context class loader. Java 17's TLS
+ * socket keeps the access control context of the opening thread, whose protection domains name each
+ * class loader on the stack, and threads started meanwhile inherit it and the context class loader: without
+ * this, an application's class loader stayed reachable through the connection (issue 13, RedeployIT).
  */
 public final class PgjdbcConnector implements PhysicalConnector {
 
     public static final PgjdbcConnector INSTANCE = new PgjdbcConnector();
+
+    private static final ClassLoader ADAPTER_LOADER = PgjdbcConnector.class.getClassLoader();
 
     private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
 
@@ -32,7 +45,7 @@ public final class PgjdbcConnector implements PhysicalConnector {
                 + "/" + encode(request.database());
         Connection connection;
         try {
-            connection = pgjdbc.connect(url, request.properties());
+            connection = openedApartFromTheCaller(url, request.properties());
         } catch (SQLException e) {
             throw namingTheEndpoint(e, request);
         }
@@ -68,6 +81,20 @@ public final class PgjdbcConnector implements PhysicalConnector {
             }
         }
         return new SQLException(named, state, e);
+    }
+
+    @SuppressWarnings("removal") // AccessController: Java 17 still captures the caller's protection domains
+    private Connection openedApartFromTheCaller(String url, Properties properties) throws SQLException {
+        Thread current = Thread.currentThread();
+        ClassLoader callers = current.getContextClassLoader();
+        current.setContextClassLoader(ADAPTER_LOADER);
+        try {
+            return AccessController.doPrivileged((PrivilegedExceptionAction<Connection>) () -> pgjdbc.connect(url, properties));
+        } catch (PrivilegedActionException e) {
+            throw e.getException() instanceof SQLException s ? s : new SQLException(e.getException().getMessage(), "08001", e.getException());
+        } finally {
+            current.setContextClassLoader(callers);
+        }
     }
 
     private static HostSpec hostOf(Connection connection, ConnectRequest request) throws SQLException {
