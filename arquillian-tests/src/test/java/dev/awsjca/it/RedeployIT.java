@@ -56,7 +56,7 @@ class RedeployIT {
     private static final int LOAD_REQUESTS = 2; // at once, each its own request thread
     /** Per request and cycle: 50 in the build, 100 for the long run ({@code -Dawsjca.redeploy.transactions=100}). */
     private static final int TRANSACTIONS = Integer.getInteger("awsjca.redeploy.transactions", 50);
-    /** Request threads started by the probe before the application runs: the load's requests and room to spare. */
+    /** Request threads the probe starts and occupies before each load: the load's requests and room to spare. */
     private static final int REQUEST_THREADS = 8;
     /** How long the collector gets to take an undeployed loader: generous, a loaded machine is slow. */
     private static final long COLLECT_MS = 15_000;
@@ -110,7 +110,6 @@ class RedeployIT {
         UndeployedLoaders loaders = new UndeployedLoaders(probe);
         RedeployConfiguration configuration = new RedeployConfiguration(management, cluster);
         configuration.add();
-        loaders.occupyEveryRequestThread(REQUEST_THREADS);
         try {
             theRarRedeployed(probe, loaders, configuration);
             aWarRedeployedAgainstAStandaloneRar(probe, loaders, configuration);
@@ -140,6 +139,7 @@ class RedeployIT {
             deployer.deploy("app");
             loaders.watch(APP_MODULE);
             steps.done("deploy");
+            loaders.occupyEveryRequestThread(REQUEST_THREADS); // none idled out during a slow deploy
             load(probe, "rar" + cycle);
             steps.done("load");
             deployer.undeploy("app");
@@ -152,7 +152,6 @@ class RedeployIT {
             assertEquals(List.of(), awaitEmpty(RedeployIT::adapterSessions),
                     "database sessions left after the rar's undeploy, cycle " + cycle);
             steps.done("threads and sessions");
-            loaders.occupyEveryRequestThread(REQUEST_THREADS);
             loaders.assertNoneReachable(APP_MODULE, COLLECT_MS, "rar cycle " + cycle);
             int rars = loaders.assertGoneAfter(RAR_MODULE, RECOVERY_HOLD_MS, "rar cycle " + cycle);
             steps.done("loaders");
@@ -171,6 +170,7 @@ class RedeployIT {
                 deployer.deploy("app");
                 loaders.watch(APP_MODULE);
                 steps.done("deploy");
+                loaders.occupyEveryRequestThread(REQUEST_THREADS); // none idled out during a slow deploy
                 load(probe, "war" + cycle);
                 steps.done("load");
                 deployer.undeploy("app");
@@ -178,7 +178,6 @@ class RedeployIT {
                 steps.done("undeploy");
                 assertEquals("", Http.get(probe, "loaders?module=" + APP_MODULE),
                         "adapter threads carrying the undeployed application's class loader, war cycle " + cycle);
-                loaders.occupyEveryRequestThread(REQUEST_THREADS);
                 loaders.assertNoneReachable(APP_MODULE, COLLECT_MS, "war cycle " + cycle);
                 steps.done("loaders");
                 List<String> sessions = adapterSessions();

@@ -47,8 +47,8 @@ final class UndeployedLoaders {
     /**
      * Every request thread, and at least {@code atLeast} of them, runs one of the probe's requests at once
      * (see WorkersServlet): threads the pool has to start for it are started by the probe, not by an
-     * application, and none of the others idles out. Before the first application runs, so that its
-     * requests always find a thread waiting, and once a cycle.
+     * application, and none of the others idles out (non-core request threads end after 60 s idle). Before
+     * each load, so that the application's requests always find a thread waiting.
      */
     void occupyEveryRequestThread(int atLeast) throws Exception {
         int threads = Math.max(atLeast, Integer.parseInt(Http.get(probe, "workers?op=count")));

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * WildFly's request threads ("default task-N", jboss-threads 3.9 EnhancedQueueExecutor) each keep the task
  * they were created for in a local variable of their outermost frame (ThreadBody.run, line 1589) for as
  * long as they live: a request that made the pool start a thread keeps its servlet, deployment and class
- * loader reachable after an undeploy, until that thread ends. So RedeployIT starts the request threads it
- * needs with this probe's own requests, before any application runs, and keeps each of them busy so that
- * none idles out and is made again later for an application's request.
+ * loader reachable after an undeploy, until that thread ends. So before each load RedeployIT occupies
+ * every request thread (and at least as many as the load needs) with this probe's own requests: the
+ * application's requests then find threads waiting and never make the pool start one.
  * {@code /workers?op=count} answers how many request threads there are; {@code op=occupy&round=r&n=k} holds
  * its thread until k requests of round r are in (10 s at most) and answers the thread's name.
  */
