@@ -57,7 +57,7 @@ public final class WrapperProperties {
     // ---- host monitoring
     // Defaults: a host is declared dead after 5 probes in a row, 200 ms apart, went unanswered (1 s of
     // silence; 1.0-1.2 s after a blackhole). A probe is SELECT 1 on a connection kept open, which answered
-    // within 0.7 s on a writer whose CPUs were oversubscribed many times over while its logins took seconds
+    // within 0.9 s on a writer whose CPUs were oversubscribed many times over while its logins took seconds
     // (the false-positive soak, docs/PERFORMANCE.md); logins are timed apart, and statements are never
     // timed: a long query is not a failure.
     public static final Property<Long> FAILURE_DETECTION_TIME_MS = declare("failureDetectionTimeMs",
