@@ -3,6 +3,7 @@ package dev.awsjca.metrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.awsjca.pipeline.AdapterThreads;
 import dev.awsjca.topology.HostHealth;
 import dev.awsjca.topology.HostRole;
 import dev.awsjca.topology.HostSpec;
@@ -40,11 +41,8 @@ final class EmfOutput implements AutoCloseable {
     EmfOutput(MetricsRegistry registry, long intervalS) {
         this.registry = registry;
         this.intervalS = intervalS;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "aws-jca-metrics-emf");
-            t.setDaemon(true);
-            return t;
-        });
+        // started on whatever thread enables EMF first, often an application's request thread: never its loader
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> AdapterThreads.newThread(r, "aws-jca-metrics-emf"));
         timer.scheduleAtFixedRate(this::writeSafely, intervalS, intervalS, TimeUnit.SECONDS);
     }
 

@@ -1,6 +1,7 @@
 package dev.awsjca.topology;
 
 import dev.awsjca.metrics.MetricsRegistry;
+import dev.awsjca.pipeline.AdapterThreads;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,13 +92,7 @@ public final class ClusterRegistry implements AutoCloseable {
     private ScheduledThreadPoolExecutor disposer() {
         if (disposer == null) {
             // the adapter's own class loader, never the application thread's that happened to close last
-            ClassLoader adapter = ClusterRegistry.class.getClassLoader();
-            disposer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "aws-jca-monitor-disposal");
-                t.setDaemon(true);
-                t.setContextClassLoader(adapter);
-                return t;
-            });
+            disposer = new ScheduledThreadPoolExecutor(1, r -> AdapterThreads.newThread(r, "aws-jca-monitor-disposal"));
             disposer.setKeepAliveTime(10, TimeUnit.SECONDS);
             disposer.allowCoreThreadTimeOut(true);
             disposer.setRemoveOnCancelPolicy(true);

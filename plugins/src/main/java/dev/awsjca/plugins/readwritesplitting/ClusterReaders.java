@@ -1,6 +1,7 @@
 package dev.awsjca.plugins.readwritesplitting;
 
 import dev.awsjca.jdbc.Connections;
+import dev.awsjca.pipeline.AdapterThreads;
 import dev.awsjca.topology.ClusterMonitor;
 import dev.awsjca.topology.HostConnector;
 import dev.awsjca.topology.HostHealth;
@@ -73,9 +74,7 @@ final class ClusterReaders implements AutoCloseable {
     }
 
     private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        return AdapterThreads.newThread(r, name); // made on an application's thread: never its class loader
     }
 
     ReaderState state(HostSpec reader) {
