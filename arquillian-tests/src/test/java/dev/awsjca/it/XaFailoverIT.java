@@ -93,7 +93,8 @@ class XaFailoverIT {
     void aWriterCrashMidTransactionRollsItBackAndTheNextCommitsOnTheNewWriter() throws Exception {
         String lost = UUID.randomUUID().toString();
         CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> get("failover?op=insert&sleep=4&id=" + lost));
-        Thread.sleep(1500);
+        awaitOnWriter("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = 'SELECT pg_sleep(4)'",
+                "the transaction's pg_sleep running"); // the insert is done and the branch is in flight: now the crash
         cluster.failover();
         assertEquals("rolledback 08007", inFlight.get(60, TimeUnit.SECONDS));
 
@@ -157,7 +158,11 @@ class XaFailoverIT {
         String prefix = "load-" + UUID.randomUUID();
         CompletableFuture<String> load = CompletableFuture.supplyAsync(
                 () -> get("failover?op=load&threads=32&millis=8000&prefix=" + prefix));
-        Thread.sleep(3000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (count("id LIKE '" + prefix + "%'") < 32) { // the load is committing: now the crash
+            assertTrue(System.nanoTime() < deadline, "the load committed nothing within 60 s");
+            Thread.sleep(20);
+        }
         cluster.failover();
         String report = load.get(120, TimeUnit.SECONDS);
 
@@ -220,6 +225,17 @@ class XaFailoverIT {
             }
         }
         return ids;
+    }
+
+    /** Until {@code countQuery} (run on the writer's server, past its fault proxy) counts at least one, 60 s at most. */
+    private static void awaitOnWriter(String countQuery, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Integer.parseInt(cluster.writer().queryString(countQuery).trim()) < 1) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen within 60 s: " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static int prepared(PgNode node) {
