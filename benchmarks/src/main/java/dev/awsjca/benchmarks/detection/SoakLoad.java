@@ -69,52 +69,57 @@ final class SoakLoad {
         return failures.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    /** Runs {@code sql} back to back on one connection of the adapter. */
-    Runnable repeat(String kind, String sql) {
+    /** One piece of an application's work on its connection; what it throws counts as a failed statement. */
+    @FunctionalInterface
+    private interface Work {
+        void on(Connection c) throws SQLException, InterruptedException;
+    }
+
+    /**
+     * An application on one connection of the adapter: {@code work} again and again until the soak ends, each
+     * one counted as completed or failed (by SQLState), on a new connection once the last one was lost.
+     */
+    private Runnable onOwnConnection(String kind, Work work) {
         return () -> {
             Connection c = null;
-            while (running()) {
-                try {
-                    if (c == null || c.isClosed()) {
-                        c = DriverManager.getConnection(url, user, password);
+            try {
+                while (running()) {
+                    try {
+                        if (c == null || c.isClosed()) {
+                            c = DriverManager.getConnection(url, user, password);
+                        }
+                        work.on(c);
+                        count(completed, kind);
+                    } catch (SQLException e) {
+                        failed(kind, e);
+                        c = closeQuietly(c);
                     }
-                    try (Statement s = c.createStatement()) {
-                        s.execute(sql);
-                    }
-                    count(completed, kind);
-                } catch (SQLException e) {
-                    failed(kind, e);
-                    c = closeQuietly(c);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                closeQuietly(c);
             }
-            closeQuietly(c);
         };
+    }
+
+    /** Runs {@code sql} back to back on one connection of the adapter. */
+    Runnable repeat(String kind, String sql) {
+        return onOwnConnection(kind, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+            }
+        });
     }
 
     /** A chatty application connection: a short catalog query, then a pause of up to 100 ms. */
     Runnable chatty() {
-        return () -> {
-            Connection c = null;
-            while (running()) {
-                try {
-                    if (c == null || c.isClosed()) {
-                        c = DriverManager.getConnection(url, user, password);
-                    }
-                    try (Statement s = c.createStatement()) {
-                        s.executeQuery("SELECT count(*) FROM pg_class").close();
-                    }
-                    count(completed, "short statement");
-                    Thread.sleep(ThreadLocalRandom.current().nextInt(100));
-                } catch (SQLException e) {
-                    failed("short statement", e);
-                    c = closeQuietly(c);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        return onOwnConnection("short statement", c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT count(*) FROM pg_class").close();
             }
-            closeQuietly(c);
-        };
+            Thread.sleep(ThreadLocalRandom.current().nextInt(100));
+        });
     }
 
     /** A login storm: a new connection through the adapter, one statement, closed; timed. */
@@ -195,24 +200,11 @@ final class SoakLoad {
 
     /** An update of the locked row: waits for the holder, seconds at a time. */
     Runnable lockWaiter() {
-        return () -> {
-            Connection c = null;
-            while (running()) {
-                try {
-                    if (c == null || c.isClosed()) {
-                        c = DriverManager.getConnection(url, user, password);
-                    }
-                    try (PreparedStatement p = c.prepareStatement("UPDATE soak_lock SET n = n + 1 WHERE id = 1")) {
-                        p.executeUpdate();
-                    }
-                    count(completed, "lock wait");
-                } catch (SQLException e) {
-                    failed("lock wait", e);
-                    c = closeQuietly(c);
-                }
+        return onOwnConnection("lock wait", c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE soak_lock SET n = n + 1 WHERE id = 1")) {
+                p.executeUpdate();
             }
-            closeQuietly(c);
-        };
+        });
     }
 
     /**

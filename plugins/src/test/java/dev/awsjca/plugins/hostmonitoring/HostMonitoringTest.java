@@ -274,25 +274,28 @@ class HostMonitoringTest {
 
     /** Host monitors' probe connections open and idle on the node (asked past its fault proxy). */
     private int idleProbeConnections(PgNode node) {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + node.host() + ":" + node.serverPort() + "/" + db.name(),
-                db.user(), db.password()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE state = 'idle' AND application_name = '"
-                     + HostMonitors.APPLICATION_NAME + "'")) {
-            rs.next();
-            return rs.getInt(1);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + node.host() + ":" + node.serverPort() + "/"
+                + db.name(), db.user(), db.password())) {
+            return probeConnections(c, " AND state = 'idle'");
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
     }
 
+    /** Host monitors' probe connections on the test database's first node, whatever their state. */
     private int probeConnections() {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
-                     + HostMonitors.APPLICATION_NAME + "'")) {
-            rs.next();
-            return rs.getInt(1);
+        try (Connection c = db.connect()) {
+            return probeConnections(c, "");
         } catch (SQLException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    private static int probeConnections(Connection c, String condition) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE application_name = '" + HostMonitors.APPLICATION_NAME + "'" + condition)) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
