@@ -62,6 +62,7 @@ class ConcurrentWritersFailoverTest {
         final CountDownLatch ready;
         final AtomicBoolean failedOver;
         volatile int writesAfterFailover;
+        volatile int writesBeforeFailover;
         int retries;
 
         Writer(int number, ConcurrentLinkedQueue<Throwable> unexpected, AtomicBoolean stop, CountDownLatch ready,
@@ -84,6 +85,8 @@ class ConcurrentWritersFailoverTest {
                     writeOnce(c, id);
                     if (after) {
                         writesAfterFailover++;
+                    } else {
+                        writesBeforeFailover++;
                     }
                 }
             } catch (Throwable t) {
@@ -150,7 +153,11 @@ class ConcurrentWritersFailoverTest {
             t.start();
         }
         assertTrue(ready.await(60, TimeUnit.SECONDS), "writers connected");
-        Thread.sleep(500); // every writer is mid-loop when the writer crashes
+        long running = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (writers.stream().anyMatch(w -> w.writesBeforeFailover < 5)) { // every writer mid-loop when the writer crashes
+            assertTrue(System.nanoTime() < running, "writers writing before the fault");
+            Thread.sleep(10);
+        }
         cluster.failover();
         failedOver.set(true);
 
