@@ -29,10 +29,8 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -49,7 +47,6 @@ final class FailoverPlugin implements ConnectionPlugin {
     /** The cluster monitor's own connections give up fast: they must never hang a failover. */
     static final Map<String, String> PROBE_PROPERTIES = Map.of("connectTimeout", "2", "socketTimeout", "3",
             "loginTimeout", "3", "ApplicationName", "aws-advanced-jca topology monitor");
-    private static final long RECONNECT_PAUSE_MS = 20;
 
     private final PluginContext context;
     private final FailoverSettings settings;
@@ -354,61 +351,20 @@ final class FailoverPlugin implements ConnectionPlugin {
     }
 
     /**
-     * Finds the target, connects, checks its role, sets the session up, switches: the connection ends on a
-     * checked, configured physical connection, or on none (null returned, else the 08001 to report). A
-     * connection opened here is either made current or aborted. Runs under {@link #moving}.
+     * Finds the target, connects, checks its role, sets the session up ({@link NextHost}), switches: the
+     * connection ends on a checked, configured physical connection, or on none (null returned, else the 08001
+     * to report). Runs under {@link #moving}.
      */
     private SQLException move(SQLException cause, long start, HostSpec failed) throws SQLException {
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         Connection old = context.currentConnection();
-        Connection fresh = null;
-        HostSpec target = null;
-        Exception lastAttempt = null;
-        long found = 0;
-        while (fresh == null && System.nanoTime() < deadline) {
-            try {
-                target = target(failed, deadline);
-            } catch (SQLException refusedOrInterrupted) {
-                lastAttempt = refusedOrInterrupted;
-                break;
-            }
-            if (target == null) {
-                break;
-            }
-            found = System.nanoTime();
-            Connection candidate = null;
-            boolean configuring = false;
-            try {
-                candidate = context.connect(target);
-                if (settings.mode() == FailoverMode.STRICT_WRITER && !monitor.dialect().isWriter(candidate)) {
-                    Connections.abortQuietly(candidate); // demoted since the monitor looked: look again
-                    monitor.reportDown(target);
-                    continue;
-                }
-                configuring = true;
-                synchronized (session) {
-                    session.applyTo(candidate);
-                }
-                fresh = candidate;
-            } catch (SQLException | RuntimeException e) {
-                Connections.abortQuietly(candidate);
-                lastAttempt = e;
-                boolean hostFailed = e instanceof SQLException sql && SqlFailures.isConnectionFailure(sql);
-                if (configuring && !hostFailed) {
-                    // the new node answered, and refused this session's settings: no other node would take them
-                    break;
-                }
-                if (e instanceof SQLException sql && SqlFailures.isLoginRefused(sql)) {
-                    break; // the node answered and refused the login: so would any other, now or later
-                }
-                monitor.reportDown(target);
-                pause();
-            }
-        }
+        NextHost.Outcome next = new NextHost(context, settings, monitor)
+                .find(failed, start + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs()));
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        Connection fresh = next.connection();
         if (fresh == null) {
             Connections.abortQuietly(old);
             context.metrics().failover(monitor.key(), System.nanoTime() - start, false, cause);
+            Exception lastAttempt = next.lastAttempt();
             LOG.log(Level.WARNING, "failover from {0} failed after {1} ms: {2}; last attempt: {3}", failed.endpoint(), ms,
                     cause == null ? "moved by topology" : cause.getSQLState() + " " + cause.getMessage(),
                     lastAttempt instanceof SQLException sql ? sql.getSQLState() + " " + sql.getMessage()
@@ -419,57 +375,14 @@ final class FailoverPlugin implements ConnectionPlugin {
             Connections.abortQuietly(fresh);
             return new SQLNonTransientConnectionException("The connection was closed during its failover", "08003", cause);
         }
-        context.switchConnection(fresh, target);
+        context.switchConnection(fresh, next.target());
         stale = false;
         Connections.abortQuietly(old);
         context.metrics().failover(monitor.key(), System.nanoTime() - start, true, cause);
+        long foundMs = TimeUnit.NANOSECONDS.toMillis(next.foundAtNanos() - start);
         LOG.log(Level.INFO, "failover from {0} to {1} in {2} ms (target found after {3} ms, connected after {4} ms); cause: {5}",
-                failed.endpoint(), target.endpoint(), ms, TimeUnit.NANOSECONDS.toMillis(found - start),
-                ms - TimeUnit.NANOSECONDS.toMillis(found - start), cause == null ? "topology changed" : cause.getSQLState());
+                failed.endpoint(), next.target().endpoint(), ms, foundMs, ms - foundMs,
+                cause == null ? "topology changed" : cause.getSQLState());
         return null;
-    }
-
-    private HostSpec target(HostSpec failed, long deadline) throws SQLException {
-        if (settings.mode() != FailoverMode.STRICT_WRITER) {
-            HostSpec reader = aReader(monitor, failed);
-            if (reader != null) {
-                return reader;
-            }
-            if (settings.mode() == FailoverMode.STRICT_READER) {
-                pause();
-                return System.nanoTime() < deadline ? target(failed, deadline) : null;
-            }
-        }
-        return awaitWriter(failed, deadline);
-    }
-
-    /** A reader of the topology not known to be down, other than {@code failed}; null if none. */
-    static HostSpec aReader(ClusterMonitor monitor, HostSpec failed) {
-        List<HostSpec> readers = monitor.topology().readers().stream()
-                .filter(h -> failed == null || !h.endpoint().equals(failed.endpoint()))
-                .filter(h -> monitor.health(h).state() != dev.awsjca.topology.HostHealth.State.DOWN)
-                .toList();
-        return readers.isEmpty() ? null : readers.get(ThreadLocalRandom.current().nextInt(readers.size()));
-    }
-
-    private HostSpec awaitWriter(HostSpec failed, long deadline) throws SQLException {
-        return awaitWriter(monitor, failed, deadline);
-    }
-
-    static HostSpec awaitWriter(ClusterMonitor monitor, HostSpec failed, long deadline) throws SQLException {
-        try {
-            return monitor.awaitWriter(failed, deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while waiting for the new writer", "08001", e);
-        }
-    }
-
-    static void pause() {
-        try {
-            Thread.sleep(RECONNECT_PAUSE_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

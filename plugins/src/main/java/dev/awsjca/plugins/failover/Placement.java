@@ -107,7 +107,7 @@ final class Placement {
         if (settings.mode() == FailoverMode.STRICT_WRITER && here.role() != HostRole.WRITER) {
             target = topology.writer().orElse(null);
             if (target == null) {
-                target = FailoverPlugin.awaitWriter(monitor, null, deadline);
+                target = NextHost.awaitWriter(monitor, null, deadline);
             }
             if (target == null) {
                 throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
@@ -137,7 +137,7 @@ final class Placement {
                 lastFailure = e;
             }
             monitor.reportDown(target); // the writer the monitor knew is not: look for the new one
-            HostSpec found = FailoverPlugin.awaitWriter(monitor, target, deadline);
+            HostSpec found = NextHost.awaitWriter(monitor, target, deadline);
             if (found == null) {
                 throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
                         + settings.timeoutMs(), lastFailure);
@@ -165,7 +165,7 @@ final class Placement {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         HostSpec failed = null;
         while (System.nanoTime() < deadline) {
-            HostSpec target = settings.mode() == FailoverMode.STRICT_READER ? FailoverPlugin.aReader(known, null) : null;
+            HostSpec target = settings.mode() == FailoverMode.STRICT_READER ? NextHost.aReader(known, null) : null;
             if (target == null) {
                 try {
                     target = known.awaitWriter(failed, deadline);
@@ -189,7 +189,7 @@ final class Placement {
                 }
                 known.reportDown(target);
                 failed = target;
-                FailoverPlugin.pause();
+                NextHost.pause();
             }
         }
         throw urlFailure;
