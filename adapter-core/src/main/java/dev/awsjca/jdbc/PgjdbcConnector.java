@@ -1,5 +1,6 @@
 package dev.awsjca.jdbc;
 
+import dev.awsjca.pipeline.AdapterThreads;
 import dev.awsjca.pipeline.ConnectRequest;
 import dev.awsjca.pipeline.HostConnection;
 import dev.awsjca.pipeline.PhysicalConnector;
@@ -8,9 +9,6 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 
-import java.security.AccessController;
-import java.security.PrivilegedActionException;
-import java.security.PrivilegedExceptionAction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -30,8 +28,6 @@ import java.util.stream.Collectors;
 public final class PgjdbcConnector implements PhysicalConnector {
 
     public static final PgjdbcConnector INSTANCE = new PgjdbcConnector();
-
-    private static final ClassLoader ADAPTER_LOADER = PgjdbcConnector.class.getClassLoader();
 
     private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
 
@@ -83,17 +79,13 @@ public final class PgjdbcConnector implements PhysicalConnector {
         return new SQLException(named, state, e);
     }
 
-    @SuppressWarnings("removal") // AccessController: Java 17 still captures the caller's protection domains
     private Connection openedApartFromTheCaller(String url, Properties properties) throws SQLException {
-        Thread current = Thread.currentThread();
-        ClassLoader callers = current.getContextClassLoader();
-        current.setContextClassLoader(ADAPTER_LOADER);
         try {
-            return AccessController.doPrivileged((PrivilegedExceptionAction<Connection>) () -> pgjdbc.connect(url, properties));
-        } catch (PrivilegedActionException e) {
-            throw e.getException() instanceof SQLException s ? s : new SQLException(e.getException().getMessage(), "08001", e.getException());
-        } finally {
-            current.setContextClassLoader(callers);
+            return AdapterThreads.callAsAdapter(() -> pgjdbc.connect(url, properties));
+        } catch (SQLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // pgjdbc throws nothing else
+            throw new SQLException(e.getMessage(), "08001", e);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.awsjca.pipeline;
 
 import java.security.AccessController;
 import java.security.PrivilegedAction;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 
 /**
  * Every thread the adapter starts (cluster monitors, their probes, host monitors) is made here. Threads
@@ -17,6 +19,26 @@ public final class AdapterThreads {
     private static final ClassLoader ADAPTER_LOADER = AdapterThreads.class.getClassLoader();
 
     private AdapterThreads() {
+    }
+
+    /**
+     * Runs {@code action} on the calling thread as the adapter: inside doPrivileged (only the adapter's frames
+     * are captured by what it creates, e.g. a TLS socket's access control context) and with the adapter's class
+     * loader as the thread's context class loader for its duration. For work whose result outlives the
+     * application thread that asked for it (a pooled physical connection).
+     */
+    @SuppressWarnings("removal") // AccessController: Java 17 still captures the caller's protection domains
+    public static <T> T callAsAdapter(PrivilegedExceptionAction<T> action) throws Exception {
+        Thread current = Thread.currentThread();
+        ClassLoader callers = current.getContextClassLoader();
+        current.setContextClassLoader(ADAPTER_LOADER);
+        try {
+            return AccessController.doPrivileged(action);
+        } catch (PrivilegedActionException e) {
+            throw e.getException();
+        } finally {
+            current.setContextClassLoader(callers);
+        }
     }
 
     /** A new, not yet started daemon thread carrying the adapter's class loader. */

@@ -67,15 +67,26 @@ final class TopologyPoller {
             return; // no connection of the cluster is open (the monitor lingers): nobody to probe for, or through
         }
         for (HostSpec host : targets.forRound(search.topology(), searchingNow)) {
-            TopologyProbe probe = probes.computeIfAbsent(host.endpoint(), k -> newProbe.apply(host));
-            if (probe.start()) {
-                try {
-                    probeThreads.execute(probe);
-                } catch (RejectedExecutionException stopped) {
-                    return;
-                }
+            if (!start(probeOf(host))) {
+                return;
             }
         }
+    }
+
+    private TopologyProbe probeOf(HostSpec host) {
+        return probes.computeIfAbsent(host.endpoint(), k -> newProbe.apply(host));
+    }
+
+    /** Runs the probe on a thread of its own unless it still runs; false once the monitor is stopping. */
+    private boolean start(TopologyProbe probe) {
+        if (probe.start()) {
+            try {
+                probeThreads.execute(probe);
+            } catch (RejectedExecutionException stopped) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -90,13 +101,9 @@ final class TopologyPoller {
             if (host.endpoint().equals(suspect.endpoint())) {
                 continue;
             }
-            TopologyProbe probe = probes.computeIfAbsent(host.endpoint(), k -> newProbe.apply(host));
-            if (!probe.hasConnection() && probe.start()) {
-                try {
-                    probeThreads.execute(probe);
-                } catch (RejectedExecutionException stopped) {
-                    return;
-                }
+            TopologyProbe probe = probeOf(host);
+            if (!probe.hasConnection() && !start(probe)) {
+                return;
             }
         }
     }

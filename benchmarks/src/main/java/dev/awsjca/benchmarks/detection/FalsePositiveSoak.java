@@ -58,7 +58,7 @@ public final class FalsePositiveSoak {
                 default -> seconds = Long.parseLong(args[i]);
             }
         }
-        DeclaredDead declared = DeclaredDead.listen();
+        AdapterLog log = AdapterLog.listen();
         try (PgCluster cluster = PgCluster.builder().replicas(1).start()) {
             cluster.createDatabase("soak");
             cluster.createDatabase("soak_newcomer");
@@ -102,21 +102,21 @@ public final class FalsePositiveSoak {
                 }
                 nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROGRESS_EVERY_S);
                 System.out.printf("%4d s  load %s | logins %d (slowest %,d ms) | SELECT 1 on an open connection: slowest %,d ms"
-                                + " | statements failed %d | hosts declared dead %d, failovers %d%n",
+                                + " | statements failed %d | hosts declared dead %d, writer searches %d, failovers %d%n",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), loadAverage(), load.logins.get(), load.takeSlowestLogin(),
-                        load.takeSlowestSelectOne(), load.failed(), declared.count(), clusters.sum("FailoverCount"));
+                        load.takeSlowestSelectOne(), load.failed(), log.declaredDead(), searches(log, clusters), failovers(log, clusters));
             }
             for (Thread t : threads) {
                 t.join();
             }
-            report(load, declared, clusters, seconds);
+            report(load, log, clusters, seconds);
         }
     }
 
-    private static void report(SoakLoad load, DeclaredDead declared, Clusters clusters, long seconds) {
-        long detections = Math.max(declared.count(), clusters.sum("Detections"));
-        long failovers = Math.max(declared.failovers(), clusters.sum("FailoverCount"));
-        long searches = Math.max(declared.searches(), clusters.sum("WriterSearches"));
+    private static void report(SoakLoad load, AdapterLog log, Clusters clusters, long seconds) {
+        long detections = Math.max(log.declaredDead(), clusters.sum("Detections"));
+        long failovers = failovers(log, clusters);
+        long searches = searches(log, clusters);
         System.out.println();
         System.out.println("| what | count |");
         System.out.println("|---|---|");
@@ -133,6 +133,15 @@ public final class FalsePositiveSoak {
         if (falsePositives > 0) {
             System.exit(1);
         }
+    }
+
+    // from the log as well as the MBeans: the newcomers' clusters, and their MBeans, are gone by the end
+    private static long failovers(AdapterLog log, Clusters clusters) {
+        return Math.max(log.failovers(), clusters.sum("FailoverCount"));
+    }
+
+    private static long searches(AdapterLog log, Clusters clusters) {
+        return Math.max(log.searches(), clusters.sum("WriterSearches"));
     }
 
     private static void start(List<Thread> threads, String name, Runnable loop) {
@@ -171,19 +180,19 @@ public final class FalsePositiveSoak {
      * plugin's "failover from" log records (the adapter logs through System.Logger, here JUL): also those of the
      * newcomers' monitors, whose MBeans are gone with them by the end.
      */
-    private static final class DeclaredDead extends Handler {
-        private final AtomicLong count = new AtomicLong();
+    private static final class AdapterLog extends Handler {
+        private final AtomicLong declaredDead = new AtomicLong();
         private final AtomicLong searches = new AtomicLong();
         private final AtomicLong failovers = new AtomicLong();
 
-        static DeclaredDead listen() {
-            DeclaredDead handler = new DeclaredDead();
+        static AdapterLog listen() {
+            AdapterLog handler = new AdapterLog();
             Logger.getLogger("").addHandler(handler);
             return handler;
         }
 
-        long count() {
-            return count.get();
+        long declaredDead() {
+            return declaredDead.get();
         }
 
         long searches() {
@@ -197,7 +206,7 @@ public final class FalsePositiveSoak {
         @Override
         public void publish(LogRecord record) {
             if (record.getMessage() != null && record.getMessage().contains("declared dead:")) {
-                count.incrementAndGet();
+                declaredDead.incrementAndGet();
             }
             if (record.getMessage() != null && record.getMessage().contains("looking for the writer")) {
                 searches.incrementAndGet();
