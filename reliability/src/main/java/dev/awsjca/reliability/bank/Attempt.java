@@ -1,5 +1,5 @@
 package dev.awsjca.reliability.bank;
 
 /** One try at a transfer: the row it writes carries both numbers, so the audit knows which try took effect. */
-record Attempt(long transferId, int number) {
+public record Attempt(long transferId, int number) {
 }

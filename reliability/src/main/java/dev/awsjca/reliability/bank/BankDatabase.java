@@ -19,28 +19,40 @@ import java.util.Map;
  * The transfer log is written in the transfer's own transaction, so "did it commit" is a look-up by id; it has no
  * unique key on purpose, so a transfer applied twice shows as two rows instead of being refused.
  */
-final class BankDatabase {
+public final class BankDatabase {
 
     private final String name;
     private final int accounts;
     private final long openingBalance;
+    private final int maxSessions;
     private HikariDataSource pool;
 
-    BankDatabase(String name, int accounts, long openingBalance) {
+    /** @param maxSessions the most sessions the application's pool may hold on the cluster for this database */
+    public BankDatabase(String name, int accounts, long openingBalance, int maxSessions) {
         this.name = name;
         this.accounts = accounts;
         this.openingBalance = openingBalance;
+        this.maxSessions = maxSessions;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int accounts() {
+    /** The application's pools name their sessions so: the audit counts them on every node. */
+    public String applicationName() {
+        return "bank-" + name;
+    }
+
+    int maxSessions() {
+        return maxSessions;
+    }
+
+    public int accounts() {
         return accounts;
     }
 
-    long expectedTotal() {
+    public long expectedTotal() {
         return accounts * openingBalance;
     }
 
@@ -53,7 +65,7 @@ final class BankDatabase {
     }
 
     /** Creates the database, its tables and opening balances, and lets the application's role use them. */
-    void create(PgCluster cluster, String appRole) {
+    public void create(PgCluster cluster, String appRole) {
         cluster.createDatabase(name);
         cluster.execute(cluster.writer(), name,
                 "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)",
@@ -94,12 +106,19 @@ final class BankDatabase {
         }
     }
 
-    /** The sum of all balances, in one snapshot, read straight from the current writer (not through the adapter). */
-    long total(PgCluster cluster) throws SQLException {
+    /**
+     * Money made or lost: the total of the balances against the opening total plus what the transfer log says came
+     * in or went out (a transfer within the database moves nothing in or out; the leg of a transfer to or from the
+     * other database has account 0 on the other side). Read in one statement, so one snapshot, straight from the
+     * current writer (not through the adapter). Zero, always, whatever is in flight.
+     */
+    long unexplainedMoney(PgCluster cluster) throws SQLException {
         try (Connection c = cluster.writer().connectDirect(name); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT coalesce(sum(balance), 0) FROM accounts")) {
+             ResultSet rs = s.executeQuery("SELECT (SELECT coalesce(sum(balance), 0) FROM accounts)"
+                     + " - (SELECT coalesce(sum(CASE WHEN to_id <> 0 THEN amount ELSE 0 END)"
+                     + " - sum(CASE WHEN from_id <> 0 THEN amount ELSE 0 END), 0) FROM transfers)")) {
             rs.next();
-            return rs.getLong(1);
+            return rs.getLong(1) - expectedTotal();
         }
     }
 
@@ -131,12 +150,20 @@ final class BankDatabase {
         }
     }
 
-    /** Prepared transactions left on a node, in any database. */
-    static int preparedTransactions(PgNode node) throws SQLException {
-        try (Connection c = node.connectDirect("postgres"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_prepared_xacts")) {
-            rs.next();
-            return rs.getInt(1);
+    /**
+     * Transactions prepared on a node, in any database, at least {@code seconds} ago. A two-phase commit in flight
+     * holds a prepared transaction for milliseconds; one older than a few seconds waits for the transaction
+     * manager's recovery, and one still there when recovery has run is left behind.
+     */
+    static int preparedTransactions(PgNode node, int seconds) throws SQLException {
+        try (Connection c = node.connectDirect("postgres");
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT count(*) FROM pg_prepared_xacts WHERE prepared <= now() - make_interval(secs => ?)")) {
+            ps.setInt(1, seconds);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Random;
  * The faults the bank is run through. Each one injects its fault and returns once the cluster has done what it
  * would do on its own (a promotion); healing (rejoining crashed nodes, lifting network faults) is the run's part.
  */
-enum FaultKind {
+public enum FaultKind {
 
     WRITER_CRASH("writer crash + promotion") {
         @Override
@@ -82,16 +82,16 @@ enum FaultKind {
         this.description = description;
     }
 
-    String description() {
+    public String description() {
         return description;
     }
 
     abstract String inject(Scene scene);
 
     /** What a fault acts on. */
-    record Scene(PgCluster cluster, LocalSecretsManager secrets, Random random) {
+    public record Scene(PgCluster cluster, LocalSecretsManager secrets, Random random) {
 
-        void sleep(long millis) {
+        public void sleep(long millis) {
             try {
                 Thread.sleep(millis);
             } catch (InterruptedException e) {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /** Each invariant's checks and violations, from the auditor's threads and the run's. */
-final class Findings {
+public final class Findings {
 
     private static final int KEPT_PER_INVARIANT = 20;
 
@@ -15,11 +15,11 @@ final class Findings {
     private final AtomicLongArray checks = new AtomicLongArray(Invariant.values().length);
     private final AtomicLongArray violationCounts = new AtomicLongArray(Invariant.values().length);
 
-    void checked(Invariant invariant) {
+    public void checked(Invariant invariant) {
         checks.incrementAndGet(invariant.ordinal());
     }
 
-    synchronized void violated(Invariant invariant, String what) {
+    public synchronized void violated(Invariant invariant, String what) {
         violationCounts.incrementAndGet(invariant.ordinal());
         List<String> kept = violations.computeIfAbsent(invariant, k -> new ArrayList<>());
         if (kept.size() < KEPT_PER_INVARIANT) {
@@ -28,26 +28,26 @@ final class Findings {
     }
 
     /** Checks it, counting the check, and records a violation when {@code holds} is false. */
-    void check(Invariant invariant, boolean holds, String whatIfNot) {
+    public void check(Invariant invariant, boolean holds, String whatIfNot) {
         checked(invariant);
         if (!holds) {
             violated(invariant, whatIfNot);
         }
     }
 
-    long checks(Invariant invariant) {
+    public long checks(Invariant invariant) {
         return checks.get(invariant.ordinal());
     }
 
-    long violations(Invariant invariant) {
+    public long violations(Invariant invariant) {
         return violationCounts.get(invariant.ordinal());
     }
 
-    synchronized List<String> examples(Invariant invariant) {
+    public synchronized List<String> examples(Invariant invariant) {
         return List.copyOf(violations.getOrDefault(invariant, List.of()));
     }
 
-    boolean allHold() {
+    public boolean allHold() {
         for (Invariant i : Invariant.values()) {
             if (violations(i) > 0) {
                 return false;

@@ -1,5 +1,6 @@
 package dev.awsjca.reliability.bank;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -11,23 +12,24 @@ import java.util.concurrent.atomic.LongAdder;
  * What the application believes: which tries the database acknowledged, which it saw fail for certain, which it
  * looked up. The audit holds the database to these beliefs; the tellers write them, from many threads.
  */
-final class Ledger {
+public final class Ledger implements Tally {
 
     private final Map<Long, Attempt> acknowledged = new ConcurrentHashMap<>();
     private final Map<Long, Attempt> foundByLookUp = new ConcurrentHashMap<>();
     private final Set<Attempt> failed = ConcurrentHashMap.newKeySet();
     private final Set<Long> abandoned = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-    private final Map<Long, BankDatabase> databases = new ConcurrentHashMap<>();
+    private final Map<Long, List<String>> databases = new ConcurrentHashMap<>();
     private final AtomicLong lastCommitNanos = new AtomicLong(System.nanoTime());
     private final LongAdder done = new LongAdder();
     private final AtomicLong longestPauseNanos = new AtomicLong();
 
-    void started(Transfer t) {
-        databases.put(t.id(), t.database());
+    /** A transfer begins; {@code databases} are those it writes to, all or none of them. */
+    public void started(long transferId, List<String> databases) {
+        this.databases.put(transferId, databases);
     }
 
-    void acknowledged(Attempt a) {
+    public void acknowledged(Attempt a) {
         acknowledged.put(a.transferId(), a);
         long now = System.nanoTime();
         long previous = lastCommitNanos.getAndSet(now);
@@ -36,66 +38,90 @@ final class Ledger {
     }
 
     /** A try whose outcome was open, and the look-up found it in the database. */
-    void foundByLookUp(Attempt a) {
+    public void foundByLookUp(Attempt a) {
         foundByLookUp.put(a.transferId(), a);
         done.increment();
     }
 
     /** A try the application takes as not applied: the contract said so, or a look-up did not find it. */
-    void failed(Attempt a) {
+    public void failed(Attempt a) {
         failed.add(a);
     }
 
     /** A transfer given up after its deadline: the application would report it to a person. */
-    void abandoned(long transferId) {
+    public void abandoned(long transferId) {
         abandoned.add(transferId);
     }
 
-    void error(String where, String sqlState) {
-        errors.computeIfAbsent(where + " " + (sqlState == null ? "(no SQLState)" : sqlState), k -> new LongAdder()).increment();
+    public void error(String where, String sqlState) {
+        errors(where + " " + (sqlState == null ? "(no SQLState)" : sqlState), 1);
     }
 
-    long completed() {
+    /** {@code count} errors under one key of {@link #errors()}: a ledger read back from another JVM. */
+    public void errors(String whereAndWhat, long count) {
+        errors.computeIfAbsent(whereAndWhat, k -> new LongAdder()).add(count);
+    }
+
+    @Override
+    public long completed() {
         return done.sum();
     }
 
-    /** The longest time between two commits since the last call: how long the application stood still. */
-    long takeLongestPauseNanos() {
+    @Override
+    public long acknowledgedCount() {
+        return acknowledged.size();
+    }
+
+    @Override
+    public long foundByLookUpCount() {
+        return foundByLookUp.size();
+    }
+
+    @Override
+    public long failedCount() {
+        return failed.size();
+    }
+
+    @Override
+    public long abandonedCount() {
+        return abandoned.size();
+    }
+
+    @Override
+    public long takeLongestPauseNanos() {
         return Math.max(longestPauseNanos.getAndSet(0), nanosSinceLastCommit());
     }
 
-    long nanosSinceLastCommit() {
+    @Override
+    public long nanosSinceLastCommit() {
         return System.nanoTime() - lastCommitNanos.get();
     }
 
-    Map<Long, Attempt> acknowledged() {
+    public Map<Long, Attempt> acknowledged() {
         return acknowledged;
     }
 
-    Map<Long, Attempt> foundByLookUp() {
+    public Map<Long, Attempt> foundByLookUp() {
         return foundByLookUp;
     }
 
-    Set<Attempt> failed() {
+    public Set<Attempt> failed() {
         return failed;
     }
 
-    Set<Long> abandoned() {
+    public Set<Long> abandoned() {
         return abandoned;
     }
 
-    BankDatabase databaseOf(long transferId) {
-        return databases.get(transferId);
+    /** The databases a transfer writes to (empty for one this ledger never saw begin). */
+    public List<String> databasesOf(long transferId) {
+        return databases.getOrDefault(transferId, List.of());
     }
 
-    /** Errors seen, by where (connect, transfer, look-up) and SQLState, sorted. */
-    Map<String, Long> errors() {
+    @Override
+    public Map<String, Long> errors() {
         Map<String, Long> sorted = new TreeMap<>();
         errors.forEach((k, v) -> sorted.put(k, v.sum()));
         return sorted;
-    }
-
-    long errorCount() {
-        return errors.values().stream().mapToLong(LongAdder::sum).sum();
     }
 }

@@ -51,7 +51,7 @@ final class Teller implements Runnable {
 
     /** Returns once the transfer is known to be in the database exactly once, or abandoned after its deadline. */
     private void transfer(Transfer t) {
-        ledger.started(t);
+        ledger.started(t.id(), List.of(t.database().name()));
         long deadline = System.nanoTime() + TRANSFER_DEADLINE_NANOS;
         tries:
         for (int number = 1; System.nanoTime() < deadline; number++) {

@@ -27,7 +27,7 @@ class BankTest {
         BankReport report = new BankRun(cluster, BankRun.Settings.of(2, seed)).run();
         System.out.println(report.render()); // in target/surefire-reports/*-output.txt
         assertEquals(2 * FaultKind.values().length, report.faultCount());
-        assertTrue(report.ledger().completed() > 100, "the bank did too little work to prove anything:\n" + report.render());
+        assertTrue(report.tally().completed() > 100, "the bank did too little work to prove anything:\n" + report.render());
         assertTrue(report.passed(), report.render());
     }
 }
