@@ -96,20 +96,23 @@ final class Deployments {
     }
 
     /**
-     * One XA connection definition: the adapter logs in as {@code user} with the cluster's password,
-     * recovery as the cluster's superuser; an xa-pool of 0..maxPool validated on match.
+     * One XA connection definition: the adapter logs in as {@code user} with the cluster's password (no user:
+     * the properties say where the login comes from), recovery as the cluster's superuser; an xa-pool of
+     * 0..maxPool validated on match.
      */
     static String connectionDefinition(String jndi, String pool, String url, String user, Map<String, String> properties,
                                        int maxPool, PgCluster cluster) {
         StringBuilder configProperties = new StringBuilder();
+        if (user != null) {
+            configProperties.append("      <config-property name=\"User\">%s</config-property>\n".formatted(xml(user)))
+                    .append("      <config-property name=\"Password\">%s</config-property>\n".formatted(xml(cluster.password())));
+        }
         new TreeMap<>(properties).forEach((name, value) -> configProperties.append(
                 "      <config-property name=\"%s\">%s</config-property>\n".formatted(name, xml(value))));
         String password = xml(cluster.password());
         return """
                     <connection-definition class-name="dev.awsjca.ra.AwsManagedConnectionFactory" jndi-name="%s" pool-name="%s">
                       <config-property name="Url">%s</config-property>
-                      <config-property name="User">%s</config-property>
-                      <config-property name="Password">%s</config-property>
                 %s      <xa-pool>
                         <min-pool-size>0</min-pool-size>
                         <max-pool-size>%d</max-pool-size>
@@ -127,8 +130,7 @@ final class Deployments {
                         </recover-credential>
                       </recovery>
                     </connection-definition>
-                """.formatted(jndi, pool, xml(url), xml(user), password, configProperties, maxPool,
-                xml(cluster.superuser()), password);
+                """.formatted(jndi, pool, xml(url), configProperties, maxPool, xml(cluster.superuser()), password);
     }
 
     /** A JTA persistence unit of one entity on a DataSource of the adapter, the schema left as it is. */
