@@ -138,13 +138,13 @@ public class DemoServlet extends HttpServlet {
             response.sendError(409, "no workload");
             return;
         }
-        Timeline.Events events = new Timeline.Events(Long.parseLong(param(request, "crashAt", "0")),
+        DemoTimeline.Events events = new DemoTimeline.Events(Long.parseLong(param(request, "crashAt", "0")),
                 Long.parseLong(param(request, "promotedAt", "0")), Long.parseLong(param(request, "writableAt", "0")),
                 param(request, "oldWriter", ""));
         Map<String, List<Long>> commits = new TreeMap<>();
         w.byNode.forEach((node, n) -> commits.put(node, new ArrayList<>(n.times)));
         long end = w.stoppedAt() == 0 ? System.currentTimeMillis() : w.stoppedAt();
-        byte[] png = Timeline.png(commits, new ArrayList<>(w.failures), w.startedAt, end, events);
+        byte[] png = DemoTimeline.png(commits, new ArrayList<>(w.failures), w.startedAt, end, events);
         response.setContentType("image/png");
         response.setContentLength(png.length);
         response.getOutputStream().write(png);
