@@ -68,12 +68,15 @@ public final class Lane {
         return this;
     }
 
-    /** Successes per bucket of {@code bucketMs} from {@code start} (inclusive) to {@code end} (exclusive). */
+    /**
+     * Successes per bucket of {@code bucketMs} from {@code start} (inclusive) to {@code end} (exclusive), whole
+     * buckets only: a last one cut short would look like a drop.
+     */
     public static long[] perBucket(Collection<Long> times, long start, long end, long bucketMs) {
-        int buckets = (int) Math.max(1, (end - start + bucketMs - 1) / bucketMs);
+        int buckets = (int) Math.max(1, (end - start) / bucketMs);
         long[] counts = new long[buckets];
         for (long t : times) {
-            if (t >= start && t < end) {
+            if (t >= start && t < start + buckets * bucketMs) {
                 counts[(int) ((t - start) / bucketMs)]++;
             }
         }

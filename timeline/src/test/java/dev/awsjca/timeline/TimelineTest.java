@@ -21,6 +21,8 @@ class TimelineTest {
     void successesAreCountedPerBucketFromTheStartAndNothingOutsideIsCounted() {
         long[] counts = Lane.perBucket(List.of(-1L, 0L, 99L, 100L, 250L, 300L), 0, 300, 100);
         assertArrayEquals(new long[] {2, 1, 1}, counts);
+        assertArrayEquals(new long[] {2, 1, 1}, Lane.perBucket(List.of(0L, 99L, 100L, 250L, 300L, 340L), 0, 350, 100),
+                "the last 50 ms are not a bucket");
     }
 
     @Test
