@@ -137,6 +137,7 @@ public final class Timeline {
         NumberAxis count = new NumberAxis((lane.name().isEmpty() ? "" : lane.name() + ": ") + lane.unit() + " per "
                 + BUCKET_MS + " ms");
         count.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // whole successes
+        count.setUpperMargin(0.08 + 0.06 * lane.events().size()); // room above the lines for the events' labels
         XYPlot plot = new XYPlot(successes, null, count, steps);
         plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD); // failure marks over the lines
         marks(plot, lane, -Math.max(1, (most + 19) / 20));
@@ -172,7 +173,10 @@ public final class Timeline {
         plot.setRenderer(1, shapes);
     }
 
-    /** A vertical line at an event, labelled; labels are stacked so that events a few ms apart stay legible. */
+    /**
+     * A vertical line at an event, labelled; labels are stacked so that events a few ms apart stay legible, and
+     * go left of the line in the last third of the lane, so that they are not cut at its right edge.
+     */
     private static void mark(XYPlot plot, Lane lane, Lane.Event e, int row) {
         if (e.at() <= 0) {
             return;
@@ -183,9 +187,10 @@ public final class Timeline {
         m.setLabel(String.format(Locale.ROOT, "%s %+.3f s", e.label(), at));
         m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         m.setLabelPaint(colour);
-        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-        m.setLabelOffset(new RectangleInsets(4 + row * 16, 4, 0, 0));
+        boolean left = e.at() > lane.start() + (lane.end() - lane.start()) * 2 / 3;
+        m.setLabelAnchor(left ? RectangleAnchor.TOP_LEFT : RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(left ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT);
+        m.setLabelOffset(new RectangleInsets(4 + row * 16, 4, 0, 4));
         plot.addDomainMarker(m);
     }
 
