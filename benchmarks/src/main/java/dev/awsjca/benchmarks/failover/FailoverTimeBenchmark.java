@@ -1,5 +1,7 @@
 package dev.awsjca.benchmarks.failover;
 
+import dev.awsjca.benchmarks.timeline.Milestones;
+import dev.awsjca.benchmarks.timeline.Trace;
 import dev.awsjca.testkit.ClusterEvent;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
@@ -12,8 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -26,19 +26,24 @@ import java.util.stream.Collectors;
  * writer accepted its first write (the testkit's "first write" milestone of the failover event), and the
  * outage = first acknowledged write on the new writer - the fault.
  *
+ * Each client writes steadily for a second before its crash and on until a second after its first write
+ * on the new writer: what the timeline pictures ({@link FailoverPictures}) show of each failover.
+ *
  * <pre>scripts/bench-failover.sh [--runs 20]</pre> (each failover's phases in the adapter's log with
  * {@code -Dawsjca.bench.adapterLogLevel=INFO}).
  */
 public final class FailoverTimeBenchmark {
 
-    // "... promoted; crash 12 ms, promoted 73 ms, first write 99 ms": milliseconds after the event's start
-    private static final Pattern FIRST_WRITE = Pattern.compile("first write (\\d+) ms");
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(30);
     // the adapter logs each failover at INFO: 20 of them would bury the table. Held so it is not collected.
     private static final java.util.logging.Logger ADAPTER_LOG = java.util.logging.Logger.getLogger("dev.awsjca");
 
-    /** One failover: which client was timed, when it began, when the new writer took writes, when the client wrote there. */
-    record Run(int number, String client, Instant fault, Instant writable, String newWriter, Instant firstWrite) {
+    /**
+     * One failover: which client was timed, when it began, when the new writer took writes, when the client
+     * wrote there; for the picture, the failover's steps and what the client did from a second before it.
+     */
+    record Run(int number, String client, Instant fault, Instant writable, String newWriter, Instant firstWrite,
+               Milestones steps, String oldWriter, Trace trace, long traceEnd) {
 
         static double ms(Instant from, Instant to) {
             return to == null ? Double.NaN : Duration.between(from, to).toNanos() / 1e6;
@@ -61,13 +66,15 @@ public final class FailoverTimeBenchmark {
         ADAPTER_LOG.setLevel(java.util.logging.Level.parse(System.getProperty("awsjca.bench.adapterLogLevel", "WARNING")));
         System.out.printf("Failover (writer crash), %d failovers, %d cores, Java %s%n", runs,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        List<Run> results;
         try (PgCluster cluster = PgCluster.builder().replicas(2).start()) {
             TestDatabase db = cluster.createDatabase("failover_bench");
             cluster.execute(cluster.writer(), db.name(),
                     "CREATE TABLE bench_write (id bigserial PRIMARY KEY, client text NOT NULL, n bigint NOT NULL)");
-            List<Run> results = measure(cluster, db, runs);
+            results = measure(cluster, db, runs);
             report(results);
         }
+        FailoverPictures.draw(results); // once the cluster is gone: drawing takes no CPU from a failover
     }
 
     private static List<Run> measure(PgCluster cluster, TestDatabase db, int runs) throws Exception {
@@ -97,16 +104,19 @@ public final class FailoverTimeBenchmark {
                 timed.pause(false);
                 awaitWriting(cluster, timed);
                 timed.forget();
+                Thread.sleep(FailoverPictures.BEFORE_MS); // steady writes before the crash, for the picture
                 PgNode old = cluster.writer();
                 ClusterEvent event = cluster.failover();
-                Instant writable = writableAt(event);
+                Milestones steps = Milestones.of(event);
+                Instant writable = Instant.ofEpochMilli(steps.writable());
                 String newWriter = cluster.writer().host();
                 Instant firstWrite = awaitFirstAck(timed, newWriter, event.started());
-                Run run = new Run(i, timed.name(), event.started(), writable, newWriter, firstWrite);
-                results.add(run);
                 System.out.printf("%4d %-11s %-10s %9.0f ms %9.1f ms %9.1f ms%n", i, timed.name(), newWriter,
-                        Run.ms(run.fault(), writable), Run.ms(writable, firstWrite), Run.ms(run.fault(), firstWrite));
+                        Run.ms(event.started(), writable), Run.ms(writable, firstWrite), Run.ms(event.started(), firstWrite));
                 cluster.rejoin(old); // three nodes again for the next run
+                long traceEnd = awaitTail(firstWrite);
+                results.add(new Run(i, timed.name(), event.started(), writable, newWriter, firstWrite, steps, old.host(),
+                        timed.trace().copy(steps.started() - FailoverPictures.BEFORE_MS, traceEnd), traceEnd));
             }
             System.out.printf("%nerrors seen by the application: adapter %d (of which 08007 %d), pgjdbc %d%n",
                     wrapper.errors(), wrapper.unknownOutcomes(), pgjdbc.errors());
@@ -141,13 +151,12 @@ public final class FailoverTimeBenchmark {
         return null;
     }
 
-    /** The moment the new writer accepted its first write, from the failover event's milestones. */
-    static Instant writableAt(ClusterEvent event) {
-        Matcher m = FIRST_WRITE.matcher(event.detail());
-        if (!m.find()) {
-            throw new IllegalStateException("the failover event has no 'first write' milestone: " + event);
+    /** Now, once the client has written for a second on the new writer (the rejoin usually took longer). */
+    private static long awaitTail(Instant firstWrite) throws InterruptedException {
+        if (firstWrite != null) {
+            Thread.sleep(Math.max(0, firstWrite.toEpochMilli() + FailoverPictures.AFTER_MS - System.currentTimeMillis()));
         }
-        return event.started().plusMillis(Long.parseLong(m.group(1)));
+        return System.currentTimeMillis();
     }
 
     private static void report(List<Run> runs) {

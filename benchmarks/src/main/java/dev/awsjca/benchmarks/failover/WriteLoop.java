@@ -1,5 +1,7 @@
 package dev.awsjca.benchmarks.failover;
 
+import dev.awsjca.benchmarks.timeline.Trace;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -27,6 +29,7 @@ abstract class WriteLoop implements Runnable, AutoCloseable {
     private volatile boolean stopped;
     private volatile boolean paused;
     private long errors; // guarded by acks
+    private final Trace trace = new Trace();
     protected Connection connection;
 
     WriteLoop(String name) {
@@ -76,7 +79,9 @@ abstract class WriteLoop implements Runnable, AutoCloseable {
                 synchronized (acks) {
                     acks.add(ack);
                 }
+                trace.success(ack.at().toEpochMilli(), ack.host());
             } catch (SQLException e) {
+                trace.failure(System.currentTimeMillis(), String.valueOf(e.getSQLState()));
                 synchronized (acks) {
                     errors++;
                 }
@@ -121,11 +126,17 @@ abstract class WriteLoop implements Runnable, AutoCloseable {
         return null;
     }
 
-    /** Forgets the acknowledgements so far (between failovers: memory stays small). */
+    /** Forgets the acknowledgements and the trace so far (between failovers: memory stays small). */
     void forget() {
         synchronized (acks) {
             acks.clear();
         }
+        trace.clear();
+    }
+
+    /** Each write and failure since {@link #forget}, for the timeline picture. */
+    Trace trace() {
+        return trace;
     }
 
     long errors() {
