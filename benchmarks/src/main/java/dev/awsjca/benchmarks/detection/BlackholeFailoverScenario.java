@@ -1,5 +1,7 @@
 package dev.awsjca.benchmarks.detection;
 
+import dev.awsjca.benchmarks.timeline.Milestones;
+import dev.awsjca.testkit.ClusterEvent;
 import dev.awsjca.testkit.PgCluster;
 import dev.awsjca.testkit.PgNode;
 
@@ -25,7 +27,10 @@ import java.util.stream.Collectors;
  * default settings, one through plain pgjdbc multi-host ({@code targetServerType=primary},
  * {@code socketTimeout=10}) as the baseline.
  *
- * <pre>scripts/detection.sh [runs]     (default 5)</pre>
+ * Each run's timeline picture (both clients' writes per 100 ms, the blackhole, the promotion, each one's
+ * first write on the new writer, each failure) goes to {@code benchmarks/target/detection/}.
+ *
+ * <pre>scripts/detection.sh failover [runs]     (default 5)</pre>
  */
 public final class BlackholeFailoverScenario {
 
@@ -34,6 +39,7 @@ public final class BlackholeFailoverScenario {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        BlackholePictures pictures = new BlackholePictures();
         try (PgCluster cluster = PgCluster.builder().replicas(2).start()) {
             String db = "detection";
             cluster.createDatabase(db);
@@ -68,11 +74,12 @@ public final class BlackholeFailoverScenario {
                 if (waitedMs > 0) {
                     System.out.println("(waited " + waitedMs + " ms for the adapter's topology to list every node)");
                 }
-                Thread.sleep(2000); // both applications write steadily on the current writer
+                apps.forEach(a -> a.trace().clear());
+                Thread.sleep(BlackholePictures.BEFORE_MS); // both applications write steadily on the current writer
                 long fault = System.nanoTime();
                 apps.forEach(a -> a.faultAt(fault));
-                cluster.blackhole(writer);
-                String failover = cluster.failover().toString();
+                long blackhole = cluster.blackhole(writer).started().toEpochMilli();
+                ClusterEvent failover = cluster.failover();
                 long deadline = fault + TimeUnit.SECONDS.toNanos(90);
                 while (apps.stream().anyMatch(a -> a.outageNanos() < 0) && System.nanoTime() < deadline) {
                     Thread.sleep(20);
@@ -86,6 +93,15 @@ public final class BlackholeFailoverScenario {
                 System.out.println(line + "   [" + failover + "]");
                 cluster.healAll();
                 cluster.rejoin(writer);
+                // the picture goes on for a second after the later first write (the rejoin usually took longer)
+                String newWriter = cluster.writer().host();
+                long lastFirstWrite = apps.stream().mapToLong(a -> a.trace().firstSuccessAfter(blackhole, newWriter)).max().orElse(0);
+                Thread.sleep(Math.max(0, lastFirstWrite + BlackholePictures.AFTER_MS - System.currentTimeMillis()));
+                long traceEnd = System.currentTimeMillis();
+                pictures.add(new BlackholePictures.Run(run, blackhole, Milestones.of(failover), writer.host(),
+                        newWriter, List.of("wrapper (defaults)", "pgjdbc (socketTimeout=10)"),
+                        apps.stream().map(a -> a.trace().copy(blackhole - BlackholePictures.BEFORE_MS, traceEnd)).toList(),
+                        traceEnd));
             }
             apps.forEach(WriteLoop::stop);
             for (Thread t : threads) {
@@ -102,6 +118,7 @@ public final class BlackholeFailoverScenario {
                                 .map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", ")));
             }
         }
+        pictures.draw(); // once the cluster is gone: drawing takes no CPU from a run
     }
 
     /**

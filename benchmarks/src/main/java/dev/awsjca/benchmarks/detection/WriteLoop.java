@@ -1,5 +1,9 @@
 package dev.awsjca.benchmarks.detection;
 
+import dev.awsjca.benchmarks.timeline.Trace;
+import dev.awsjca.jdbc.ConnectionWrapper;
+import org.postgresql.core.BaseConnection;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -26,6 +30,7 @@ final class WriteLoop implements Runnable {
     private final Connector connector;
     private final AtomicLong ids;
     private final Map<String, Integer> errors = new ConcurrentHashMap<>();
+    private final Trace trace = new Trace();
     private volatile long faultAt = Long.MAX_VALUE;
     private volatile long firstWriteAfterFault;
     private volatile boolean stopped;
@@ -58,6 +63,11 @@ final class WriteLoop implements Runnable {
         return errors;
     }
 
+    /** Each write (with its node) and failure, stamped as it happened, for the timeline picture. */
+    Trace trace() {
+        return trace;
+    }
+
     void stop() {
         stopped = true;
     }
@@ -76,10 +86,12 @@ final class WriteLoop implements Runnable {
                     insert.executeUpdate();
                 }
                 long done = System.nanoTime();
+                trace.success(System.currentTimeMillis(), nodeOf(connection));
                 if (started > faultAt && firstWriteAfterFault == 0) {
                     firstWriteAfterFault = done;
                 }
             } catch (SQLException e) {
+                trace.failure(System.currentTimeMillis(), String.valueOf(e.getSQLState()));
                 errors.merge(String.valueOf(e.getSQLState()), 1, Integer::sum);
                 if (connection != null && isClosed(connection)) {
                     connection = null; // unusable (08001 from the wrapper; any failure with plain pgjdbc): reconnect
@@ -94,6 +106,14 @@ final class WriteLoop implements Runnable {
                 // going away
             }
         }
+    }
+
+    /** The instance endpoint host the write ran on: the wrapper's current host, or pgjdbc's. */
+    private static String nodeOf(Connection c) throws SQLException {
+        if (c instanceof ConnectionWrapper w) {
+            return w.pipeline().currentHost().host();
+        }
+        return c.unwrap(BaseConnection.class).getQueryExecutor().getHostSpec().getHost();
     }
 
     private static boolean isClosed(Connection c) {
