@@ -62,7 +62,9 @@ final class FailoverPictures {
             lane.event(fault, "crash")
                     .event(r.steps().promoted(), "promoted")
                     .event(r.steps().writable(), "new writer takes writes")
-                    .event(r.firstWrite() != null ? r.firstWrite().toEpochMilli() : 0, "first write on the new writer");
+                    .event(r.firstWrite() != null ? r.firstWrite().toEpochMilli() : 0, "first write on the new writer")
+                    // last, so that the steps above keep the colours they have in the demo's and detection's pictures
+                    .event(r.steps().crashed(), "old writer down");
             picture.lane(lane);
         }
         return picture.write(file);
