@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Failure detection scenarios of the hostMonitoring plugin (docs/PERFORMANCE.md), e.g.
-#   scripts/detection.sh failover 5     writer blackholed + replica promoted: outage, wrapper vs pgjdbc
+#   scripts/detection.sh failover 5     writer blackholed + replica promoted: outage, wrapper vs pgjdbc (and a
+#                                       timeline picture per run in benchmarks/target/detection/)
 #   scripts/detection.sh soak 600       a healthy writer under CPU, login, lock and connection load: false positives
 #   scripts/detection.sh soak 180 --settings 'failureDetectionIntervalMs=100&failureDetectionCount=2'
 #                                       the same with over-aggressive settings (it should report false positives)
