@@ -95,12 +95,14 @@ public final class BlackholeFailoverScenario {
                 cluster.rejoin(writer);
                 // the picture goes on for a second after the later first write (the rejoin usually took longer)
                 String newWriter = cluster.writer().host();
-                long lastFirstWrite = apps.stream().mapToLong(a -> a.trace().firstSuccessAfter(blackhole, newWriter)).max().orElse(0);
+                long lastFirstWrite = apps.stream().mapToLong(a -> a.trace().firstSuccessAfter(blackhole, newWriter))
+                        .max().orElse(0);
                 Thread.sleep(Math.max(0, lastFirstWrite + BlackholePictures.AFTER_MS - System.currentTimeMillis()));
                 long traceEnd = System.currentTimeMillis();
                 pictures.add(new BlackholePictures.Run(run, blackhole, Milestones.of(failover), writer.host(),
                         newWriter, List.of("wrapper (defaults)", "pgjdbc (socketTimeout=10)"),
-                        apps.stream().map(a -> a.trace().copy(blackhole - BlackholePictures.BEFORE_MS, traceEnd)).toList(),
+                        apps.stream().map(a -> a.trace().copy(blackhole - BlackholePictures.BEFORE_MS, traceEnd))
+                                .toList(),
                         traceEnd));
             }
             apps.forEach(WriteLoop::stop);

@@ -51,7 +51,8 @@ final class FailoverPictures {
     private static Path draw(Path file, String title, FailoverTimeBenchmark.Run... runs) throws IOException {
         long span = 0;
         for (FailoverTimeBenchmark.Run r : runs) {
-            span = Math.max(span, (r.firstWrite() != null ? r.firstWrite().toEpochMilli() : r.traceEnd()) - r.steps().started());
+            long recovered = r.firstWrite() != null ? r.firstWrite().toEpochMilli() : r.traceEnd();
+            span = Math.max(span, recovered - r.steps().started());
         }
         Timeline picture = new Timeline(title, "seconds from the crash (each run's own)");
         for (FailoverTimeBenchmark.Run r : runs) {
@@ -70,9 +71,13 @@ final class FailoverPictures {
         return picture.write(file);
     }
 
-    /** The client's run with the median outage (the lower one of an even count); a run with no recovery is the longest. */
+    /**
+     * The client's run with the median outage (the lower one of an even count); a run with no recovery counts
+     * as the longest.
+     */
     private static FailoverTimeBenchmark.Run median(List<FailoverTimeBenchmark.Run> runs, String client) {
-        List<FailoverTimeBenchmark.Run> mine = new ArrayList<>(runs.stream().filter(r -> r.client().equals(client)).toList());
+        List<FailoverTimeBenchmark.Run> mine = new ArrayList<>(
+                runs.stream().filter(r -> r.client().equals(client)).toList());
         if (mine.isEmpty()) {
             return null;
         }

@@ -112,11 +112,12 @@ public final class FailoverTimeBenchmark {
                 String newWriter = cluster.writer().host();
                 Instant firstWrite = awaitFirstAck(timed, newWriter, event.started());
                 System.out.printf("%4d %-11s %-10s %9.0f ms %9.1f ms %9.1f ms%n", i, timed.name(), newWriter,
-                        Run.ms(event.started(), writable), Run.ms(writable, firstWrite), Run.ms(event.started(), firstWrite));
+                        Run.ms(event.started(), writable), Run.ms(writable, firstWrite),
+                        Run.ms(event.started(), firstWrite));
                 cluster.rejoin(old); // three nodes again for the next run
                 long traceEnd = awaitTail(firstWrite);
-                results.add(new Run(i, timed.name(), event.started(), writable, newWriter, firstWrite, steps, old.host(),
-                        timed.trace().copy(steps.started() - FailoverPictures.BEFORE_MS, traceEnd), traceEnd));
+                results.add(new Run(i, timed.name(), event.started(), writable, newWriter, firstWrite, steps,
+                        old.host(), timed.trace().copy(steps.started() - FailoverPictures.BEFORE_MS, traceEnd), traceEnd));
             }
             System.out.printf("%nerrors seen by the application: adapter %d (of which 08007 %d), pgjdbc %d%n",
                     wrapper.errors(), wrapper.unknownOutcomes(), pgjdbc.errors());
@@ -154,7 +155,8 @@ public final class FailoverTimeBenchmark {
     /** Now, once the client has written for a second on the new writer (the rejoin usually took longer). */
     private static long awaitTail(Instant firstWrite) throws InterruptedException {
         if (firstWrite != null) {
-            Thread.sleep(Math.max(0, firstWrite.toEpochMilli() + FailoverPictures.AFTER_MS - System.currentTimeMillis()));
+            long tail = firstWrite.toEpochMilli() + FailoverPictures.AFTER_MS - System.currentTimeMillis();
+            Thread.sleep(Math.max(0, tail));
         }
         return System.currentTimeMillis();
     }

@@ -45,7 +45,8 @@ public final class Trace {
 
     /** The first success on {@code node} at or after {@code at}, or 0. */
     public synchronized long firstSuccessAfter(long at, String node) {
-        return successes.stream().filter(s -> s.at() >= at && s.node().equals(node)).mapToLong(Success::at).min().orElse(0);
+        return successes.stream().filter(s -> s.at() >= at && s.node().equals(node))
+                .mapToLong(Success::at).min().orElse(0);
     }
 
     /**
@@ -54,7 +55,8 @@ public final class Trace {
      */
     public synchronized Lane lane(String name, long fault, long start, long end, String oldWriter) {
         Lane lane = new Lane(name, "writes", fault, start, end);
-        successes.forEach(s -> lane.success(s.at(), s.node().equals(oldWriter) ? "writes on the old writer" : "writes on the new writer"));
+        successes.forEach(s -> lane.success(s.at(),
+                s.node().equals(oldWriter) ? "writes on the old writer" : "writes on the new writer"));
         failures.forEach(f -> lane.failure(f.at(), f.kind()));
         return lane;
     }
