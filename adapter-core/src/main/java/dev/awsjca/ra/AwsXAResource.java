@@ -42,6 +42,7 @@ final class AwsXAResource implements XAResource {
     private enum State { IDLE, ACTIVE, SUSPENDED, ENDED }
 
     private final AwsManagedConnection mc;
+    private final SecondPhase secondPhase;
     // written under this object's lock; state and branchSession are read without it on every handle call
     private volatile State state = State.IDLE;
     private Xid branch;                         // the branch on this session, unless IDLE
@@ -52,6 +53,7 @@ final class AwsXAResource implements XAResource {
 
     AwsXAResource(AwsManagedConnection mc) {
         this.mc = mc;
+        this.secondPhase = new SecondPhase(mc);
     }
 
     /**
@@ -148,7 +150,8 @@ final class AwsXAResource implements XAResource {
                     + " failed (or it ended with TMFAIL): it is rolled back", null);
         }
         try (Statement s = mc.logicalConnection().createStatement()) {
-            if (!wroteAnything(s)) {
+            Long txid = assignedTransactionId(s);
+            if (txid == null) {
                 // nothing to make durable: end it here, and the TM skips this branch's second phase
                 mc.logicalConnection().commit();
                 toIdle();
@@ -156,6 +159,7 @@ final class AwsXAResource implements XAResource {
                 return XA_RDONLY;
             }
             s.execute("PREPARE TRANSACTION '" + Gid.of(xid) + "'");
+            secondPhase.prepared(xid, txid);
         } catch (SQLException e) {
             if (!SqlFailures.isConnectionFailure(e)) {
                 // PostgreSQL rolls back a transaction whose PREPARE failed
@@ -170,10 +174,18 @@ final class AwsXAResource implements XAResource {
         return XA_OK;
     }
 
-    /** Whether the branch has a transaction id: PostgreSQL assigns one at the first write (or row lock). */
-    private static boolean wroteAnything(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT pg_catalog.txid_current_if_assigned() IS NOT NULL")) {
-            return rs.next() && rs.getBoolean(1);
+    /**
+     * The branch's transaction id, or null when it has none: PostgreSQL assigns one at the first write (or row
+     * lock), so a branch without one wrote nothing. Kept after the prepare: it tells the second phase how a
+     * branch was finished when a failure swallowed the answer.
+     */
+    private static Long assignedTransactionId(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT pg_catalog.txid_current_if_assigned()")) {
+            if (!rs.next()) {
+                return null;
+            }
+            long txid = rs.getLong(1);
+            return rs.wasNull() ? null : txid;
         }
     }
 
@@ -185,7 +197,7 @@ final class AwsXAResource implements XAResource {
         mc.sqlFailure(cause);
         rollBackSession(); // on the new writer when the failover plugin moved the connection: nothing to lose there
         try {
-            secondPhase("ROLLBACK PREPARED", xid);
+            secondPhase.rollback(xid, state == State.IDLE);
         } catch (XAException e) {
             if (e.errorCode != XAException.XAER_NOTA) {
                 e.addSuppressed(cause);
@@ -203,7 +215,7 @@ final class AwsXAResource implements XAResource {
             if (isBranch(xid)) {
                 throw xa(XAException.XAER_PROTO, "branch " + Gid.of(xid) + " is not prepared", null);
             }
-            secondPhase("COMMIT PREPARED", xid);
+            secondPhase.commit(xid, state == State.IDLE);
             return;
         }
         requireEnded(xid);
@@ -258,88 +270,7 @@ final class AwsXAResource implements XAResource {
             rolledBack = null;
             return; // answered XA_RB* already: the branch is gone
         }
-        secondPhase("ROLLBACK PREPARED", xid);
-    }
-
-    // ---- prepared branches
-
-    /**
-     * COMMIT PREPARED or ROLLBACK PREPARED of a prepared branch, on this connection's session when it is
-     * free. When the node is lost meanwhile, the prepared transaction is on the new writer: the command is
-     * repeated there on a new connection (which the pipeline opens on the writer), so the TM's second phase
-     * finishes now.
-     */
-    private void secondPhase(String command, Xid xid) throws XAException {
-        String sql = command + " '" + Gid.of(xid) + "'";
-        ConnectionWrapper own = mc.logicalConnection();
-        SQLException lostWith = null;
-        if (own != null && state == State.IDLE && !mc.isBroken() && isIdleSession(own)) {
-            try {
-                run(own, sql);
-                return;
-            } catch (SQLException e) {
-                if (!SqlFailures.isConnectionFailure(e)) {
-                    throw secondPhaseFailure(command, xid, e);
-                }
-                mc.sqlFailure(e);
-                lostWith = e;
-            }
-        }
-        ConnectionWrapper fresh;
-        try {
-            fresh = mc.factory().open(mc.credentials());
-        } catch (ResourceException e) {
-            XAException x = xa(notNow(command), command + " of branch " + Gid.of(xid)
-                    + " could not reach the database: " + e.getMessage(), e);
-            if (lostWith != null) {
-                x.addSuppressed(lostWith);
-            }
-            throw x;
-        }
-        try {
-            run(fresh, sql);
-            if (lostWith != null) {
-                LOG.log(Level.INFO, "{0} of branch {1} finished on {2} after the node was lost", command, Gid.of(xid),
-                        fresh.pipeline().currentHost());
-            }
-        } catch (SQLException e) {
-            throw SqlFailures.isConnectionFailure(e)
-                    ? xa(notNow(command), command + " of branch " + Gid.of(xid) + " lost its connection: " + e.getMessage(), e)
-                    : secondPhaseFailure(command, xid, e);
-        } finally {
-            closeQuietly(fresh);
-        }
-    }
-
-    /**
-     * What the TM is told when a prepared branch cannot be reached now. For a commit, XA_RETRY: the branch
-     * stays prepared and the commit may be issued again later, which Narayana (WildFly) and Payara's JTS both
-     * do; Payara's JTS takes XAER_RMFAIL for an unexpected error and hands the application a SystemException
-     * instead of retrying. A rollback cannot answer XA_RETRY: XAER_RMFAIL, and recovery finishes it.
-     */
-    private static int notNow(String command) {
-        return command.startsWith("COMMIT") ? XAException.XA_RETRY : XAException.XAER_RMFAIL;
-    }
-
-    private static XAException secondPhaseFailure(String command, Xid xid, SQLException e) {
-        // 42704: no prepared transaction with that gid, that is the branch is finished (or never was)
-        return "42704".equals(e.getSQLState())
-                ? xa(XAException.XAER_NOTA, "branch " + Gid.of(xid) + " is not prepared on the writer (finished already?)", e)
-                : xa(XAException.XAER_RMERR, command + " of branch " + Gid.of(xid) + " failed: " + e.getMessage(), e);
-    }
-
-    private static boolean isIdleSession(ConnectionWrapper c) {
-        try {
-            return c.getAutoCommit();
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void run(ConnectionWrapper c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        secondPhase.rollback(xid, state == State.IDLE);
     }
 
     @Override
@@ -480,14 +411,6 @@ final class AwsXAResource implements XAResource {
                 what + " failed on " + mc.describe() + ": " + e.getMessage(), e);
         mc.xaFailure(x);
         return x;
-    }
-
-    private static void closeQuietly(ConnectionWrapper c) {
-        try {
-            c.close();
-        } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "closing a connection failed: {0}", e.getMessage());
-        }
     }
 
     static XAException xa(int code, String message, Throwable cause) {

@@ -24,7 +24,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -151,6 +154,43 @@ class XaFailoverTest {
         // a branch finished already answers as the XA spec says: not known to the resource manager
         XAException again = assertThrows(XAException.class, () -> open().getXAResource().commit(xid, false));
         assertEquals(XAException.XAER_NOTA, again.errorCode);
+    }
+
+    /**
+     * The TM's COMMIT PREPARED reaches the writer and commits there, but its reply is lost and the writer crashes:
+     * on the new writer the branch is no longer prepared. Its transaction id says it committed, so the commit call
+     * returns normally, instead of XAER_NOTA, which Narayana takes for a heuristic hazard: the WildFly bank's
+     * tellers got HeuristicMixedException for commits that had committed, 9 in 14 faults (XaBankIT, 2026-12-07).
+     */
+    @Test
+    void aCommitWhoseReplyWasLostReturnsNormallyWhenTheNewWriterSaysItCommitted() throws Exception {
+        AwsManagedConnection mc = open();
+        Xid xid = newXid();
+        runBranch(mc, xid, "reply-lost");
+        assertEquals(XAResource.XA_OK, mc.getXAResource().prepare(xid));
+        PgNode writer = cluster.writer();
+        cluster.swallowReplies(writer);
+        CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> {
+            try {
+                mc.getXAResource().commit(xid, false);
+            } catch (XAException e) {
+                throw new CompletionException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!"0".equals(writer.queryString("SELECT count(*) FROM pg_prepared_xacts"))) {
+            assertTrue(System.nanoTime() < deadline, "the COMMIT PREPARED never reached the writer");
+            Thread.sleep(20);
+        }
+        cluster.failover(); // the commit is applied and replicated; its reply never came back
+
+        try {
+            commit.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("the branch committed, and the commit call says: " + e.getCause(), e.getCause());
+        }
+        assertEquals(1, count("reply-lost"));
+        assertNothingPrepared();
     }
 
     @Test
