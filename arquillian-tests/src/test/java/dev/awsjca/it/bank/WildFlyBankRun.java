@@ -46,7 +46,7 @@ public final class WildFlyBankRun {
         RemoteTellers tellers = new RemoteTellers(application);
         FaultSchedule schedule = new FaultSchedule(new FaultKind.Scene(cluster, secrets, new Random(settings.seed())), tellers, findings);
         tellers.start(settings.tellers(), settings.seed(), databases.get(0).accounts());
-        Thread progress = schedule.startProgressLine(settings.progress());
+        Thread progress = schedule.startProgressLine(settings.progress(), true);
         boolean stopped = false;
         try (Auditor auditor = new Auditor(cluster, databases, findings)) {
             schedule.awaitCommits(50, "the first transfers");

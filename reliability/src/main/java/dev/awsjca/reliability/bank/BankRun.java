@@ -79,7 +79,7 @@ public final class BankRun {
             }
             List<Thread> tellers = startTellers(databases);
             FaultSchedule schedule = new FaultSchedule(new FaultKind.Scene(cluster, secrets, random), ledger, findings);
-            Thread progress = schedule.startProgressLine(settings.progress());
+            Thread progress = schedule.startProgressLine(settings.progress(), false);
             try (Auditor auditor = new Auditor(cluster, databases, findings)) {
                 schedule.awaitCommits(50, "the first transfers");
                 List<FaultSchedule.FaultRecord> faults = schedule.run(settings.kinds(), settings.faultsPerKind(), auditor::afterFault);

@@ -104,23 +104,29 @@ public final class FaultSchedule {
         return -1;
     }
 
-    /** A line a second on {@code out} (none when null): transfers, their rate, errors, the fault on now. */
-    public Thread startProgressLine(PrintStream out) {
+    /**
+     * A line a second on {@code out} (none when null), rewritten in place: transfers, their rate, errors, the fault
+     * on now. With {@code asLines}, a new line every 10 s instead, for an output read line by line (the WildFly
+     * variant's runs through Maven's test output, which shows nothing until a line ends).
+     */
+    public Thread startProgressLine(PrintStream out, boolean asLines) {
+        long everyMs = asLines ? 10_000 : 1_000;
         Thread t = new Thread(() -> {
             long previous = 0;
             while (out != null && !Thread.currentThread().isInterrupted()) {
                 long done = tally.completed();
-                out.printf("\r[%4d s] %,8d transfers (%,5d/s), %,5d errors | fault %-60s",
-                        elapsedMs() / 1000, done, done - previous, tally.errorCount(), current);
+                out.printf("%s[%4d s] %,8d transfers (%,5d/s), %,5d errors | fault %-60s%s", asLines ? "" : "\r",
+                        elapsedMs() / 1000, done, (done - previous) * 1000 / everyMs, tally.errorCount(), current,
+                        asLines ? "\n" : "");
                 out.flush();
                 previous = done;
                 try {
-                    Thread.sleep(1_000);
+                    Thread.sleep(everyMs);
                 } catch (InterruptedException e) {
                     break;
                 }
             }
-            if (out != null) {
+            if (out != null && !asLines) {
                 out.println();
             }
         }, "bank-progress");
