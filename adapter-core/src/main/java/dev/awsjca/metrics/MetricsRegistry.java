@@ -67,7 +67,8 @@ public final class MetricsRegistry implements AutoCloseable {
      * The metrics of the configuration's connection definition, made (and shown in JMX) on first use,
      * with the output its property {@code telemetry} names.
      *
-     * @throws ConfigurationException naming {@code telemetry} when it is otel and the OpenTelemetry API is missing
+     * @throws ConfigurationException naming {@code telemetry} when it is otel and the OpenTelemetry API is missing,
+     *         or older than 1.57 with no SDK from the server
      */
     public DefinitionMetrics definition(WrapperConfig config) {
         String name = nameOf(config);
@@ -143,6 +144,11 @@ public final class MetricsRegistry implements AutoCloseable {
             o.bind();
             otel = o;
         } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalStateException refused) { // an API too old, no server SDK: says so itself
+                ConfigurationException c = new ConfigurationException(WrapperProperties.TELEMETRY.name(), refused.getMessage());
+                c.initCause(refused);
+                throw c;
+            }
             throw otelMissing(e.getCause());
         } catch (ReflectiveOperationException | LinkageError e) {
             throw otelMissing(e);
@@ -151,9 +157,10 @@ public final class MetricsRegistry implements AutoCloseable {
 
     private static ConfigurationException otelMissing(Throwable cause) {
         ConfigurationException e = new ConfigurationException(WrapperProperties.TELEMETRY.name(), "Property 'telemetry' is otel,"
-                + " but the OpenTelemetry API (io.opentelemetry:opentelemetry-api 1.57 or later) is not on the adapter's class"
-                + " path (" + cause + "): make the API the application's or server's SDK uses visible to the adapter"
-                + " (docs/METRICS.md), or set telemetry to jmx or emf");
+                + " but the OpenTelemetry API is not on the adapter's class path (" + cause + "): on WildFly enable the"
+                + " opentelemetry subsystem, elsewhere make the API the application's or server's SDK uses"
+                + " (io.opentelemetry:opentelemetry-api 1.57 or later) visible to the adapter (docs/METRICS.md),"
+                + " or set telemetry to jmx or emf");
         e.initCause(cause);
         return e;
     }

@@ -4,6 +4,7 @@ import dev.awsjca.topology.HostHealth;
 import dev.awsjca.topology.HostRole;
 import dev.awsjca.topology.HostSpec;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -17,10 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code telemetry=otel}: the metrics through the OpenTelemetry API, to whatever SDK the application or
- * the server registered as GlobalOpenTelemetry (nothing until one is registered: the instruments are made
- * on the first event after it is). The only class that touches the API, made by reflection, so that the
- * API jar is needed only with telemetry=otel. Names: the semantic conventions' where they exist
+ * {@code telemetry=otel}: the metrics through the OpenTelemetry API, to the SDK the server gave the rar
+ * ({@link ServerOpenTelemetry}: WildFly's opentelemetry subsystem) or else to whatever SDK the application
+ * or an agent registered as GlobalOpenTelemetry (nothing until one is there: the instruments are made on
+ * the first event after it is). The only class that touches the API, made by reflection, so that the API
+ * jar is needed only with telemetry=otel. Names: the semantic conventions' where they exist
  * ({@code db.client.connection.*}), else under {@code awsjca.}; see docs/METRICS.md.
  */
 final class OtelOutput implements EventSink {
@@ -41,20 +43,33 @@ final class OtelOutput implements EventSink {
     static final List<Double> BUCKETS_S = List.of(0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0);
 
     private final MetricsRegistry registry;
-    private volatile Instruments instruments; // made once an SDK is registered
+    private final boolean global; // the API can tell whether a global SDK is registered
+    private volatile Instruments instruments; // made once an SDK is there
     private volatile boolean closed;
 
     OtelOutput(MetricsRegistry registry) {
         // fails here, with NoClassDefFoundError, when the API is not on the class path. Before 1.57 the API
-        // could only ask GlobalOpenTelemetry.get(), which registers a no-op for good when nothing is set yet:
-        // a later registration by the application would then fail. Refused rather than risk that.
-        try {
-            GlobalOpenTelemetry.class.getMethod("isSet");
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("the OpenTelemetry API found is older than 1.57 (it has no"
-                    + " GlobalOpenTelemetry.isSet())");
+        // could only ask GlobalOpenTelemetry.get(), which registers a no-op for good when nothing is set yet
+        // (a later registration by the application would then fail): with such an API only the server's
+        // own SDK is used, and without one the definition is refused rather than silently recording nothing
+        global = hasIsSet();
+        ServerOpenTelemetry.State server = ServerOpenTelemetry.state();
+        if (!global && server != ServerOpenTelemetry.State.STARTING && server != ServerOpenTelemetry.State.GIVEN) {
+            throw new IllegalStateException("Property 'telemetry' is otel, but the OpenTelemetry API the adapter sees is"
+                    + " older than 1.57 (it has no GlobalOpenTelemetry.isSet()) and the server gave the adapter no"
+                    + " OpenTelemetry of its own: on WildFly enable the opentelemetry subsystem (docs/METRICS.md),"
+                    + " elsewhere make an API of 1.57 or later visible to the adapter, or set telemetry to jmx or emf");
         }
         this.registry = registry;
+    }
+
+    private static boolean hasIsSet() {
+        try {
+            GlobalOpenTelemetry.class.getMethod("isSet");
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     private final class Instruments {
@@ -141,21 +156,33 @@ final class OtelOutput implements EventSink {
         return b;
     }
 
-    /** The instruments once an SDK is registered, else null (the events are dropped, as a no-op SDK would). */
+    /** The instruments once an SDK is there, else null (the events are dropped, as a no-op SDK would). */
     private Instruments instruments() {
         Instruments i = instruments;
-        if (i == null && !closed && GlobalOpenTelemetry.isSet()) {
-            synchronized (this) {
-                if (instruments == null && !closed) {
-                    instruments = new Instruments(GlobalOpenTelemetry.getOrNoop().meterBuilder(SCOPE).build());
+        if (i == null && !closed) {
+            OpenTelemetry sdk = sdk();
+            if (sdk != null) {
+                synchronized (this) {
+                    if (instruments == null && !closed) {
+                        instruments = new Instruments(sdk.meterBuilder(SCOPE).build());
+                    }
+                    i = instruments;
                 }
-                i = instruments;
             }
         }
         return i;
     }
 
-    /** Makes the instruments now if an SDK is registered, so that the observed gauges are read from the start. */
+    /** The server's SDK, else the registered global one (never GlobalOpenTelemetry.get()); null while neither is there. */
+    private OpenTelemetry sdk() {
+        Object server = ServerOpenTelemetry.get();
+        if (server != null) {
+            return (OpenTelemetry) server;
+        }
+        return global && GlobalOpenTelemetry.isSet() ? GlobalOpenTelemetry.getOrNoop() : null;
+    }
+
+    /** Makes the instruments now if an SDK is there, so that the observed gauges are read from the start. */
     void bind() {
         instruments();
     }

@@ -6,6 +6,11 @@ import dev.awsjca.config.ConfigurationException;
 import dev.awsjca.config.WrapperConfig;
 import dev.awsjca.topology.HostRole;
 import dev.awsjca.topology.HostSpec;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -16,6 +21,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +178,79 @@ class MetricsRegistryTest {
                 assertEquals(ConfigurationException.class.getName(), e.getCause().getClass().getName());
                 assertTrue(e.getCause().getMessage().startsWith("Property 'telemetry' is otel, but the OpenTelemetry API"),
                         e.getCause().getMessage());
+            } finally {
+                registryClass.getMethod("close").invoke(registry);
+            }
+        }
+    }
+
+    /** WildFly's way: the SDK the server's CDI container gave the rar takes the metrics; no global is registered. */
+    @Test
+    void aServersOpenTelemetryTakesTheMetricsAndNoGlobalIsRegistered() {
+        GlobalOpenTelemetry.resetForTest();
+        InMemoryMetricReader reader = InMemoryMetricReader.create();
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build()).build();
+        MetricsRegistry registry = new MetricsRegistry();
+        try {
+            ServerOpenTelemetry.starting();
+            ServerOpenTelemetry.started(sdk);
+            DefinitionMetrics d = registry.definition(config("?telemetry=otel&definitionName=server-otel"));
+            d.connectionOpened(new HostSpec("db.example.com", 5432, HostRole.WRITER, "instance-1"), TimeUnit.MILLISECONDS.toNanos(12));
+            MetricData created = reader.collectAllMetrics().stream()
+                    .filter(m -> m.getName().equals("db.client.connection.create_time")).findFirst().orElseThrow();
+            assertEquals(OtelOutput.SCOPE, created.getInstrumentationScopeInfo().getName());
+            assertEquals("server-otel", created.getHistogramData().getPoints().iterator().next().getAttributes().get(OtelOutput.POOL));
+            assertFalse(GlobalOpenTelemetry.isSet(), "the adapter registered a global OpenTelemetry");
+        } finally {
+            registry.close();
+            ServerOpenTelemetry.reset();
+            sdk.close();
+        }
+    }
+
+    /**
+     * With an API older than 1.57 (1.56 here; WildFly 39 has 1.48), which cannot tell whether a global SDK is
+     * registered without registering a no-op: refused, naming the property, unless the server gave its own
+     * SDK; then the instruments are made on it, and the global stays free for the application to set.
+     */
+    @Test
+    void withAnApiOlderThan157OnlyTheServersOpenTelemetryIsUsed() throws Exception {
+        List<URL> urls = new ArrayList<>();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (!entry.contains("opentelemetry") && !entry.contains("test-classes")) {
+                urls.add(new File(entry).toURI().toURL());
+            }
+        }
+        File[] oldApi = new File("target/old-opentelemetry-api").listFiles();
+        assertEquals(2, oldApi == null ? 0 : oldApi.length, "the build copies opentelemetry-api and -context 1.56.0 there");
+        for (File jar : oldApi) {
+            urls.add(jar.toURI().toURL());
+        }
+        try (URLClassLoader isolated = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            Class<?> global = isolated.loadClass("io.opentelemetry.api.GlobalOpenTelemetry");
+            assertFalse(Arrays.stream(global.getMethods()).anyMatch(m -> m.getName().equals("isSet")), "an API before 1.57");
+            Class<?> configClass = isolated.loadClass(WrapperConfig.class.getName());
+            Method from = configClass.getMethod("from", String.class, Properties.class);
+            Class<?> registryClass = isolated.loadClass(MetricsRegistry.class.getName());
+            Class<?> server = isolated.loadClass(ServerOpenTelemetry.class.getName());
+            Object registry = registryClass.getConstructor().newInstance();
+            Method definition = registryClass.getMethod("definition", configClass);
+            try {
+                InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> definition.invoke(registry,
+                        from.invoke(null, URL + "?definitionName=old-api&telemetry=otel", new Properties())));
+                assertEquals(ConfigurationException.class.getName(), e.getCause().getClass().getName());
+                assertTrue(e.getCause().getMessage().startsWith("Property 'telemetry' is otel, but the OpenTelemetry API the"
+                        + " adapter sees is older than 1.57"), e.getCause().getMessage());
+
+                Class<?> api = isolated.loadClass("io.opentelemetry.api.OpenTelemetry");
+                Object noop = api.getMethod("noop").invoke(null);
+                server.getMethod("starting").invoke(null);
+                server.getMethod("started", Object.class).invoke(null, noop);
+                definition.invoke(registry, from.invoke(null, URL + "?definitionName=old-api-server&telemetry=otel", new Properties()));
+                // set() refuses a second global: it works only if the adapter registered none
+                global.getMethod("set", api).invoke(null, noop);
             } finally {
                 registryClass.getMethod("close").invoke(registry);
             }
