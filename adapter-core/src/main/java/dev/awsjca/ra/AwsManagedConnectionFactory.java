@@ -3,6 +3,7 @@ package dev.awsjca.ra;
 import dev.awsjca.config.ConfigurationException;
 import dev.awsjca.config.Property;
 import dev.awsjca.config.WrapperConfig;
+import dev.awsjca.metrics.ServerOpenTelemetry;
 import dev.awsjca.config.WrapperProperties;
 import dev.awsjca.config.WrapperUrl;
 import dev.awsjca.jdbc.ConnectionWrapper;
@@ -48,6 +49,16 @@ public class AwsManagedConnectionFactory
     private transient volatile WrapperConfig checked;
     private transient volatile AwsResourceAdapter adapter;
     private transient PrintWriter logWriter;
+
+    /**
+     * Made by a JCA container. A server's CDI container gives the adapter its OpenTelemetry while the deployment
+     * starts, and WildFly's recovery may ask for a connection before that: said now, so that a definition with
+     * telemetry=otel waits for it in that window instead of being refused (OpenTelemetryIT saw the refusal in
+     * server.log when a recovery scan met a slow EAR deployment).
+     */
+    public AwsManagedConnectionFactory() {
+        ServerOpenTelemetry.starting();
+    }
 
     // ---- checking
 
