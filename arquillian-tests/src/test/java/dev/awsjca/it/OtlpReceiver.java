@@ -1,15 +1,22 @@
 package dev.awsjca.it;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +26,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A stand-in for an OpenTelemetry collector on 127.0.0.1: takes OTLP over HTTP (protobuf, gzip or not) on
- * any path, keeps every request body, and reads from the metrics requests only what the tests look at:
- * the resource's service.name, the scope, the metric's name, each point's attributes and its value (a
- * histogram point's count). Everything else in the messages is skipped by wire type.
+ * any path, keeps every request body, and reads from the metrics requests, with opentelemetry-proto's
+ * classes, only what the tests look at: the resource's service.name, the scope, the metric's name, each
+ * point's attributes and its value (a histogram point's count).
  */
 final class OtlpReceiver implements AutoCloseable {
 
@@ -44,6 +51,7 @@ final class OtlpReceiver implements AutoCloseable {
                 if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
                     body = new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes();
                 }
+                // kept as bytes, not parsed: the tests search every body, logs included, for the password
                 requests.add(new Request(exchange.getRequestURI().getPath(), body));
                 // an empty Export*ServiceResponse: everything accepted
                 exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
@@ -81,117 +89,46 @@ final class OtlpReceiver implements AutoCloseable {
         server.stop(0);
     }
 
-    // ---- just enough protobuf: ExportMetricsServiceRequest of opentelemetry-proto's metrics/v1
-
-    private static void readMetricsRequest(byte[] request, List<Point> points) {
-        for (Field resourceMetrics : Field.all(request, 1)) {
-            String service = null;
-            for (Field resource : Field.all(resourceMetrics.bytes(), 1)) {
-                service = attributes(resource.bytes(), 1).get("service.name");
-            }
-            for (Field scopeMetrics : Field.all(resourceMetrics.bytes(), 2)) {
-                String scope = null;
-                for (Field s : Field.all(scopeMetrics.bytes(), 1)) {
-                    scope = Field.string(s.bytes(), 1);
-                }
-                for (Field metric : Field.all(scopeMetrics.bytes(), 2)) {
-                    readMetric(service, scope, metric.bytes(), points);
-                }
-            }
+    private static void readMetricsRequest(byte[] body, List<Point> points) {
+        ExportMetricsServiceRequest request;
+        try {
+            request = ExportMetricsServiceRequest.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            throw new UncheckedIOException(e);
         }
-    }
-
-    private static void readMetric(String service, String scope, byte[] metric, List<Point> points) {
-        String name = Field.string(metric, 1);
-        // gauge 5 and sum 7 hold NumberDataPoints (attributes 7, as_double 4, as_int 6); histogram 9 holds
-        // HistogramDataPoints (attributes 9, count 4)
-        for (int kind : new int[] {5, 7}) {
-            for (Field data : Field.all(metric, kind)) {
-                for (Field p : Field.all(data.bytes(), 1)) {
-                    double value = 0;
-                    for (Field f : Field.all(p.bytes(), 0)) {
-                        if (f.number() == 4) {
-                            value = Double.longBitsToDouble(f.value());
-                        } else if (f.number() == 6) {
-                            value = f.value();
-                        }
+        for (ResourceMetrics rm : request.getResourceMetricsList()) {
+            String service = attributes(rm.getResource().getAttributesList()).get("service.name");
+            for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                String scope = sm.getScope().getName();
+                for (Metric m : sm.getMetricsList()) {
+                    // what the adapter's instruments come out as under the SDK's default aggregations
+                    List<NumberDataPoint> numbers = m.hasGauge() ? m.getGauge().getDataPointsList()
+                            : m.hasSum() ? m.getSum().getDataPointsList() : List.of();
+                    for (NumberDataPoint p : numbers) {
+                        double value = p.hasAsDouble() ? p.getAsDouble() : p.getAsInt();
+                        points.add(new Point(service, scope, m.getName(), attributes(p.getAttributesList()), value));
                     }
-                    points.add(new Point(service, scope, name, attributes(p.bytes(), 7), value));
+                    for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
+                        points.add(new Point(service, scope, m.getName(), attributes(p.getAttributesList()), p.getCount()));
+                    }
                 }
-            }
-        }
-        for (Field data : Field.all(metric, 9)) {
-            for (Field p : Field.all(data.bytes(), 1)) {
-                long count = Field.all(p.bytes(), 4).stream().mapToLong(Field::value).findFirst().orElse(0);
-                points.add(new Point(service, scope, name, attributes(p.bytes(), 9), count));
             }
         }
     }
 
-    /** KeyValue fields (key 1, AnyValue 2: string 1, bool 2, int 3, double 4) as text. */
-    private static Map<String, String> attributes(byte[] message, int field) {
+    /** Attributes as text; the kinds the adapter never sets (arrays, maps, bytes) as null. */
+    private static Map<String, String> attributes(List<KeyValue> keyValues) {
         Map<String, String> attributes = new TreeMap<>();
-        for (Field kv : Field.all(message, field)) {
-            String key = Field.string(kv.bytes(), 1);
-            String value = null;
-            for (Field any : Field.all(kv.bytes(), 2)) {
-                for (Field v : Field.all(any.bytes(), 0)) {
-                    value = switch (v.number()) {
-                        case 1 -> new String(v.bytes(), StandardCharsets.UTF_8);
-                        case 2 -> String.valueOf(v.value() != 0);
-                        case 3 -> String.valueOf(v.value());
-                        case 4 -> String.valueOf(Double.longBitsToDouble(v.value()));
-                        default -> value;
-                    };
-                }
-            }
-            attributes.put(key, value);
+        for (KeyValue kv : keyValues) {
+            AnyValue v = kv.getValue();
+            attributes.put(kv.getKey(), switch (v.getValueCase()) {
+                case STRING_VALUE -> v.getStringValue();
+                case BOOL_VALUE -> String.valueOf(v.getBoolValue());
+                case INT_VALUE -> String.valueOf(v.getIntValue());
+                case DOUBLE_VALUE -> String.valueOf(v.getDoubleValue());
+                default -> null;
+            });
         }
         return attributes;
-    }
-
-    /** A protobuf field: its number and either its bytes (wire type 2) or its value (varint, fixed64, fixed32). */
-    private record Field(int number, long value, byte[] bytes) {
-
-        /** The fields of a message with this number (0: all of them). */
-        static List<Field> all(byte[] message, int number) {
-            List<Field> fields = new ArrayList<>();
-            ByteBuffer in = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
-            while (in.hasRemaining()) {
-                long tag = varint(in);
-                int n = (int) (tag >>> 3);
-                Field f = switch ((int) (tag & 7)) {
-                    case 0 -> new Field(n, varint(in), null);
-                    case 1 -> new Field(n, in.getLong(), null);
-                    case 2 -> {
-                        byte[] b = new byte[(int) varint(in)];
-                        in.get(b);
-                        yield new Field(n, 0, b);
-                    }
-                    case 5 -> new Field(n, in.getInt() & 0xffffffffL, null);
-                    default -> throw new IllegalArgumentException("wire type " + (tag & 7) + " is not protobuf 3");
-                };
-                if (number == 0 || n == number) {
-                    fields.add(f);
-                }
-            }
-            return fields;
-        }
-
-        static String string(byte[] message, int number) {
-            List<Field> f = all(message, number);
-            return f.isEmpty() ? null : new String(f.get(0).bytes(), StandardCharsets.UTF_8);
-        }
-
-        private static long varint(ByteBuffer in) {
-            long v = 0;
-            for (int shift = 0; ; shift += 7) {
-                byte b = in.get();
-                v |= (long) (b & 0x7f) << shift;
-                if (b >= 0) {
-                    return v;
-                }
-            }
-        }
     }
 }
