@@ -56,7 +56,13 @@ public final class RemoteTellers implements Tally {
                     ledger.started(Long.parseLong(w[1]), databases);
                     ledger.abandoned(Long.parseLong(w[1]));
                 }
-                case "error" -> ledger.errors(w[2], Long.parseLong(w[1]));
+                case "error" -> {
+                    String[] keyAndExample = w[2].split("\t", 2);
+                    ledger.errors(keyAndExample[0], Long.parseLong(w[1]));
+                    if (keyAndExample.length == 2) {
+                        ledger.errorExample(keyAndExample[0], keyAndExample[1]);
+                    }
+                }
                 case "" -> { }
                 default -> throw new IllegalStateException("unexpected line in the ledger: " + line);
             }

@@ -27,7 +27,13 @@ public record BankReport(String title, List<FaultSchedule.FaultRecord> faults, F
         if (errors.isEmpty()) {
             out.append(" none");
         }
-        errors.forEach((k, v) -> out.append(String.format("%n  %-28s %,d", k, v)));
+        Map<String, String> examples = tally.errorExamples();
+        errors.forEach((k, v) -> {
+            out.append(String.format("%n  %-28s %,d", k, v));
+            if (examples.containsKey(k)) {
+                out.append(String.format("%n      e.g. %s", examples.get(k).replace('\n', ' ')));
+            }
+        });
         out.append(String.format("%nTotals unreadable while a writer was down: %,d reads%n%n", unreadableTotals));
         out.append("Per fault: the longest time without any commit while it was on, and the first commit after the"
                 + " fault was injected (after the promotion, for the kinds that promote).\n\n");

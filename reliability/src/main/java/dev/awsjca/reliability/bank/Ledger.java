@@ -19,6 +19,7 @@ public final class Ledger implements Tally {
     private final Set<Attempt> failed = ConcurrentHashMap.newKeySet();
     private final Set<Long> abandoned = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Map<String, String> examples = new ConcurrentHashMap<>();
     private final Map<Long, List<String>> databases = new ConcurrentHashMap<>();
     private final AtomicLong lastCommitNanos = new AtomicLong(System.nanoTime());
     private final LongAdder done = new LongAdder();
@@ -55,6 +56,26 @@ public final class Ledger implements Tally {
 
     public void error(String where, String sqlState) {
         errors(where + " " + (sqlState == null ? "(no SQLState)" : sqlState), 1);
+    }
+
+    /** An error, and its message as the first example of its kind (messages of the adapter name no secret). */
+    public void error(String where, String sqlState, String message) {
+        String key = where + " " + (sqlState == null ? "(no SQLState)" : sqlState);
+        errors(key, 1);
+        if (message != null) {
+            examples.putIfAbsent(key, message.length() > 600 ? message.substring(0, 600) + "..." : message);
+        }
+    }
+
+    /** The first message seen of each kind of error, for the report. */
+    @Override
+    public Map<String, String> errorExamples() {
+        return new TreeMap<>(examples);
+    }
+
+    /** A first example read back from another JVM. */
+    public void errorExample(String whereAndWhat, String message) {
+        examples.putIfAbsent(whereAndWhat, message);
     }
 
     /** {@code count} errors under one key of {@link #errors()}: a ledger read back from another JVM. */

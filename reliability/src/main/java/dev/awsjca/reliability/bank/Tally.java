@@ -23,6 +23,11 @@ public interface Tally {
     /** Errors seen, by where (connect, transfer, commit, look-up) and SQLState or exception, sorted. */
     Map<String, Long> errors();
 
+    /** The first message of each kind of error, where it was kept. */
+    default Map<String, String> errorExamples() {
+        return Map.of();
+    }
+
     default long errorCount() {
         return errors().values().stream().mapToLong(Long::longValue).sum();
     }

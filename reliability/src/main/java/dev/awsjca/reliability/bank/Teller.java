@@ -87,14 +87,14 @@ final class Teller implements Runnable {
         try {
             c = t.database().pool().getConnection();
         } catch (SQLException e) {
-            ledger.error("connect", e.getSQLState());
+            ledger.error("connect", e.getSQLState(), e.getMessage());
             return Verdict.NOT_APPLIED; // no connection, no transaction
         }
         try (c) {
             t.database().apply(c, t, attempt.number());
             return Verdict.APPLIED;
         } catch (SQLException e) {
-            ledger.error("transfer", e.getSQLState());
+            ledger.error("transfer", e.getSQLState(), e.getMessage());
             return Verdict.of(e.getSQLState());
         }
     }
@@ -105,7 +105,7 @@ final class Teller implements Runnable {
             try (Connection c = t.database().pool().getConnection()) {
                 return t.database().appliedAttempt(c, t.id());
             } catch (SQLException e) {
-                ledger.error("look-up", e.getSQLState());
+                ledger.error("look-up", e.getSQLState(), e.getMessage());
                 pause();
             }
         }

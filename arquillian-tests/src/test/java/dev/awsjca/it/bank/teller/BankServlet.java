@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -103,7 +104,9 @@ public class BankServlet extends HttpServlet {
                 for (long id : LEDGER.abandoned()) {
                     out.println("abandoned " + id);
                 }
-                LEDGER.errors().forEach((where, count) -> out.println("error " + count + " " + where));
+                Map<String, String> examples = LEDGER.errorExamples();
+                LEDGER.errors().forEach((where, count) -> out.println("error " + count + " " + where
+                        + (examples.containsKey(where) ? "\t" + examples.get(where).replaceAll("[\\r\\n\\t]", " ") : "")));
             }
             default -> response.sendError(404);
         }

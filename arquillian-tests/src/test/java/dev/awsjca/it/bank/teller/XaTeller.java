@@ -110,7 +110,7 @@ final class XaTeller implements Runnable {
             tx.setTransactionTimeout(TRANSACTION_TIMEOUT_S);
             tx.begin();
         } catch (Exception e) {
-            ledger.error("begin", e.getClass().getSimpleName());
+            ledger.error("begin", e.getClass().getSimpleName(), e.getMessage());
             return Outcome.NOT_APPLIED;
         }
         // bank_a before bank_b in every transfer: two transfers never wait for each other's rows in opposite order,
@@ -119,7 +119,7 @@ final class XaTeller implements Runnable {
             leg(a, t, attempt, t.fromA());
             leg(b, t, attempt, !t.fromA());
         } catch (SQLException | RuntimeException e) {
-            ledger.error("transfer", e instanceof SQLException s ? s.getSQLState() : e.getClass().getSimpleName());
+            ledger.error("transfer", e instanceof SQLException s ? s.getSQLState() : e.getClass().getSimpleName(), messages(e));
             rollBack();
             return Outcome.NOT_APPLIED; // nothing was prepared: the transaction manager never got to commit
         }
@@ -127,10 +127,10 @@ final class XaTeller implements Runnable {
             tx.commit();
             return Outcome.APPLIED;
         } catch (RollbackException e) {
-            ledger.error("commit", "RollbackException");
+            ledger.error("commit", "RollbackException", e.getMessage());
             return Outcome.NOT_APPLIED;
         } catch (Exception e) { // HeuristicMixedException, HeuristicRollbackException, SystemException, ...
-            ledger.error("commit", e.getClass().getSimpleName());
+            ledger.error("commit", e.getClass().getSimpleName(), e.getMessage());
             return Outcome.UNKNOWN;
         }
     }
@@ -156,13 +156,22 @@ final class XaTeller implements Runnable {
         }
     }
 
+    /** The message and its causes' (a container wraps the reason it could not give a connection). */
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            all.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+        }
+        return all.toString();
+    }
+
     private void rollBack() {
         try {
             if (tx.getStatus() != Status.STATUS_NO_TRANSACTION) {
                 tx.rollback();
             }
         } catch (Exception e) {
-            ledger.error("rollback", e.getClass().getSimpleName());
+            ledger.error("rollback", e.getClass().getSimpleName(), e.getMessage());
         }
     }
 
@@ -182,7 +191,7 @@ final class XaTeller implements Runnable {
                     return null;
                 }
             } catch (SQLException e) {
-                ledger.error("look-up", e.getSQLState());
+                ledger.error("look-up", e.getSQLState(), e.getMessage());
             }
             sleep(500);
         }
