@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * The demo's control: {@code POST /demo/start?threads=8&ds=java:/jdbc/orders} starts the order workload,
  * {@code GET /demo/status} answers one line of counters, {@code POST /demo/stop?crashAt=<epoch ms>&oldWriter=<instance>}
  * stops it and answers what the application saw, {@code GET /demo/committed} lists the keys it believes
- * committed ({@code worker,seq} lines) for the script to check against the database, {@code GET /demo/failures}
+ * committed ({@code worker,seq} lines) for the script to check against the database, {@code GET /demo/highest}
+ * each worker's highest committed order ({@code worker,seq} lines: its orders 1 to seq are committed; with
+ * {@code keepKeys=false} at start, as the soak runs it, the only record kept), {@code GET /demo/failures}
  * the stack traces of the first failures, {@code GET /demo/timeline.png?crashAt=..&promotedAt=..&writableAt=..&oldWriter=..}
  * the timeline picture (epoch ms of the testkit's failover steps).
  */
@@ -61,7 +63,8 @@ public class DemoServlet extends HttpServlet {
                     out.println("no DataSource at " + jndi + ": " + e);
                     return;
                 }
-                OrdersWorkload w = new OrdersWorkload(ds, tx, threads);
+                boolean keepKeys = Boolean.parseBoolean(param(request, "keepKeys", "true"));
+                OrdersWorkload w = new OrdersWorkload(ds, tx, threads, keepKeys);
                 workload = w;
                 w.start(threadFactory);
                 out.println("started " + threads + " workers on " + jndi);
@@ -109,6 +112,7 @@ public class DemoServlet extends HttpServlet {
                         + " failed=" + w.failedAttempts.sum()
                         + " workers=" + w.activeWorkers.get()
                         + " node=" + (w.lastNode.isEmpty() ? "-" : w.lastNode)
+                        + " last_commit_ms=" + w.byNode.values().stream().mapToLong(n -> n.last.get()).max().orElse(0)
                         + " failures=" + (kinds.isEmpty() ? "-" : kinds.entrySet().stream()
                                 .map(e -> e.getKey().replace(' ', ':') + ":" + e.getValue()).collect(Collectors.joining(","))));
             }
@@ -122,6 +126,14 @@ public class DemoServlet extends HttpServlet {
                     s.append(k[0]).append(',').append(k[1]).append('\n');
                 }
                 out.print(s);
+            }
+            case "/highest" -> {
+                if (w == null) {
+                    return;
+                }
+                for (int worker = 1; worker < w.highestCommitted.length(); worker++) {
+                    out.println(worker + "," + w.highestCommitted.get(worker));
+                }
             }
             case "/failures" -> {
                 if (w != null) {

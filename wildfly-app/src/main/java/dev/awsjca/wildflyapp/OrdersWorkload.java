@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@code HeuristicMixedException}, {@code SystemException}, anything else) it first looks its order up, and
  * places it again only when it is not there. So a transaction reported rolled back that did commit after
  * all shows up as a doubled row. It remembers what it believes committed, and every failure with the stage
- * it happened in.
+ * it happened in. A worker places its orders in sequence and the next only once the last committed, so its
+ * highest committed order says which are committed: 1 to it. With {@code keepKeys} off (the soak, which runs
+ * for half an hour) that is all it keeps, so that its memory stays flat; the demo keeps every key and commit time.
  */
 final class OrdersWorkload {
 
@@ -53,6 +56,7 @@ final class OrdersWorkload {
     private final DataSource dataSource;
     private final UserTransaction tx;
     private final int threads;
+    private final boolean keepKeys;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
     final long startedAt = System.currentTimeMillis();
@@ -68,6 +72,8 @@ final class OrdersWorkload {
     /** Keys (worker, seq) whose commit returned normally, and those abandoned unfinished at stop. */
     final ConcurrentLinkedQueue<long[]> committedKeys = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<long[]> abandonedKeys = new ConcurrentLinkedQueue<>();
+    /** Per worker (index 1 to threads), its highest committed order. */
+    final AtomicIntegerArray highestCommitted;
     /** Commits whose outcome the exception left open, and what looking the order up found. */
     final LongAdder unknownOutcomes = new LongAdder();
     final LongAdder unknownFoundCommitted = new LongAdder();
@@ -79,9 +85,15 @@ final class OrdersWorkload {
     volatile String lastNode = "";
 
     OrdersWorkload(DataSource dataSource, UserTransaction tx, int threads) {
+        this(dataSource, tx, threads, true);
+    }
+
+    OrdersWorkload(DataSource dataSource, UserTransaction tx, int threads, boolean keepKeys) {
         this.dataSource = dataSource;
         this.tx = tx;
         this.threads = threads;
+        this.keepKeys = keepKeys;
+        this.highestCommitted = new AtomicIntegerArray(threads + 1);
     }
 
     void start(ThreadFactory factory) {
@@ -143,8 +155,7 @@ final class OrdersWorkload {
                         }
                         if (Boolean.TRUE.equals(there)) {
                             unknownFoundCommitted.increment();
-                            committed.increment();
-                            committedKeys.add(new long[] {worker, seq});
+                            committedOrder(worker, seq);
                             r = Result.COMMITTED;
                         } else if (there != null) {
                             unknownFoundAbsent.increment();
@@ -187,13 +198,12 @@ final class OrdersWorkload {
             stage = "commit";
             tx.commit();
             long now = System.currentTimeMillis();
-            committed.increment();
-            committedKeys.add(new long[] {worker, seq});
+            committedOrder(worker, seq);
             NodeCommits n = byNode.computeIfAbsent(String.valueOf(node), k -> new NodeCommits());
             n.count.increment();
             n.first.accumulateAndGet(now, Math::min);
             n.last.accumulateAndGet(now, Math::max);
-            if (n.times.size() < 200_000) {
+            if (keepKeys && n.times.size() < 200_000) {
                 n.times.add(now);
             }
             lastNode = String.valueOf(node);
@@ -219,6 +229,14 @@ final class OrdersWorkload {
                         + java.time.Instant.now() + ":\n" + trace);
             }
             return result;
+        }
+    }
+
+    private void committedOrder(int worker, int seq) {
+        committed.increment();
+        highestCommitted.set(worker, seq);
+        if (keepKeys) {
+            committedKeys.add(new long[] {worker, seq});
         }
     }
 
