@@ -131,12 +131,22 @@ final class Placement {
                 Connections.abortQuietly(moved); // demoted since the monitor looked
             } catch (SQLException e) {
                 Connections.abortQuietly(moved);
-                if (!strict || !SqlFailures.isConnectionFailure(e)) {
+                if (!SqlFailures.isConnectionFailure(e) || (!strict && System.nanoTime() - deadline > 0)) {
                     throw e;
                 }
                 lastFailure = e;
             }
             monitor.reportDown(target); // the writer the monitor knew is not: look for the new one
+            if (!strict) {
+                // the node reached through the URL does not answer on its instance endpoint: any other node the
+                // mode allows serves as well
+                HostSpec other = anotherNode(monitor, target, deadline);
+                if (other == null) {
+                    throw lastFailure;
+                }
+                target = other;
+                continue;
+            }
             HostSpec found = NextHost.awaitWriter(monitor, target, deadline);
             if (found == null) {
                 throw new FailoverFailedSQLException("No writer of cluster " + key + " answered within failoverTimeoutMs="
@@ -147,6 +157,15 @@ final class Placement {
                 return new HostConnection(connection, target);
             }
         }
+    }
+
+    /** For a mode that does not insist on the writer: a usable reader, else (unless strict-reader) the writer. */
+    private HostSpec anotherNode(ClusterMonitor monitor, HostSpec failed, long deadline) throws SQLException {
+        HostSpec reader = NextHost.aReader(monitor, failed);
+        if (reader != null || settings.mode() == FailoverMode.STRICT_READER) {
+            return reader;
+        }
+        return NextHost.awaitWriter(monitor, failed, deadline);
     }
 
     /**
