@@ -118,7 +118,28 @@ final class SoakChart {
             }
             data.addSeries(series);
         }
-        return plot("per second (10-s mean)", data);
+        XYPlot p = plot("per second (between samples)", data);
+        if (samples.has("load1")) {
+            // the machine's load beside the throughput: on shared cores a dip is as often the neighbours as a fault
+            XYSeriesCollection load = new XYSeriesCollection();
+            XYSeries series = new XYSeries("machine load average (1 min), right axis", false, true);
+            double[] v = samples.column("load1");
+            for (int i = 0; i < v.length; i++) {
+                series.add(minutes[i], Double.isNaN(v[i]) ? null : v[i]);
+            }
+            load.addSeries(series);
+            NumberAxis axis = new NumberAxis("load average");
+            axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            p.setRangeAxis(1, axis);
+            p.setDataset(1, load);
+            p.mapDatasetToRangeAxis(1, 1);
+            XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+            r.setSeriesPaint(0, new Color(150, 150, 150));
+            r.setSeriesStroke(0, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
+                    new float[] {3f, 3f}, 0f));
+            p.setRenderer(1, r);
+        }
+        return p;
     }
 
     private XYPlot plot(String label, XYSeriesCollection data) {
