@@ -32,10 +32,10 @@ final class SoakBounds {
         int borrowed = workers + readers;
         List<Metric> metrics = new ArrayList<>();
         metrics.add(new Metric("adapter threads", List.of("adapter_threads"), 6 + 3 * nodeCount, 2, "",
-                "per node: its host monitor, a topology probe and a reader probe; besides: the topology monitor, "
-                        + "the disposal timer, and room for probes that linger after a failover"));
+                "per node a host monitor probe, a topology probe and a reader probe; the topology monitor, the host "
+                        + "and reader monitors' own threads, the disposal timer; room for probes that linger after a failover"));
         metrics.add(new Metric("server threads", List.of("jvm_threads"), 200, 10, "",
-                "WildFly's own (about 55) plus the 12 workload threads and the adapter's"));
+                "WildFly's own (about 47 under this load) plus the 12 workload threads and the adapter's"));
         metrics.add(new Metric("heap after a full GC", List.of("heap_after_gc_mb"), 128, 16, " MB",
                 "twice what the server holds under this load (about 60 MB); -Xmx512m"));
         for (String node : nodes) {
