@@ -125,13 +125,14 @@ soak_inventory() {
   {
     echo "adapter threads by name:"
     soak_server_json | jq -r '.result["step-3"].result[]."thread-name" | select(startswith("aws-jca-"))' |
-      sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn
+      sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn || echo "  (the server did not answer)"
     echo "sessions of the application's login by node and application name:"
     local name id role host port
     while read -r name id role host port; do
       PGCONNECT_TIMEOUT=2 "$PSQL" -X -q -At -F ' ' "host=$host port=$port dbname=postgres" -c \
         "SELECT '$name ($role)', count(*), coalesce(nullif(application_name, ''), '(none)') FROM pg_stat_activity
-          WHERE usename = 'app' GROUP BY application_name ORDER BY 3" 2>/dev/null | sed 's/^/  /'
+          WHERE usename = 'app' GROUP BY application_name ORDER BY 3" 2>/dev/null | sed 's/^/  /' ||
+        echo "  $name ($role): no answer"
     done <<<"$(soak_nodes)"
   } >"$1" 2>&1
 }

@@ -43,11 +43,13 @@ final class SoakBounds {
             metrics.add(new Metric("sessions on " + node, List.of("sessions_" + node), borrowed + 2 + 6, Double.NaN, "",
                     "every borrowed connection on one node, 2 of the transaction manager's recovery, 6 of monitoring"));
         }
+        // growth slack of sessions: one node's monitoring sessions (3) and a recovery connection, which a node crashed
+        // and not yet probed again lacks: in a short run with many faults the first third can hold such a node
         metrics.add(new Metric("sessions on all nodes", nodes.stream().map(n -> "sessions_" + n).toList(),
-                borrowed + 2 + 6 * nodeCount, 3, "",
+                borrowed + 2 + 6 * nodeCount, 4, "",
                 "the connections the workloads borrow, 2 of recovery, 6 of monitoring per node: a connection the "
                         + "adapter leaks shows here and not in the pool"));
-        metrics.add(new Metric("monitoring sessions", List.of("monitor_sessions"), 6 * nodeCount, 2, "",
+        metrics.add(new Metric("monitoring sessions", List.of("monitor_sessions"), 6 * nodeCount, 3, "",
                 "the adapter's application names 'aws-advanced-jca ...': a host monitor, topology and reader probes per node"));
         metrics.add(new Metric("prepared transactions", List.of("prepared_xacts"), workers, 1, "",
                 "at most one in flight per order worker"));
