@@ -65,7 +65,7 @@ final class SecondPhase {
                 return;
             } catch (SQLException e) {
                 if (!SqlFailures.isConnectionFailure(e)) {
-                    finishedAlready(commit, xid, e, own);
+                    finishedAlready(commit, command, xid, e, own);
                     return;
                 }
                 mc.sqlFailure(e);
@@ -93,7 +93,7 @@ final class SecondPhase {
             if (SqlFailures.isConnectionFailure(e)) {
                 throw xa(notNow(commit), command + " of branch " + Gid.of(xid) + " lost its connection: " + e.getMessage(), e);
             }
-            finishedAlready(commit, xid, e, fresh);
+            finishedAlready(commit, command, xid, e, fresh);
         } finally {
             closeQuietly(fresh);
         }
@@ -103,8 +103,8 @@ final class SecondPhase {
      * The command failed without losing the connection. 42704 (no prepared transaction with that gid) means the
      * branch is finished, or never was: returns when it was finished the way the TM asks, else throws.
      */
-    private void finishedAlready(boolean commit, Xid xid, SQLException e, ConnectionWrapper c) throws XAException {
-        String command = commit ? "COMMIT PREPARED" : "ROLLBACK PREPARED";
+    private void finishedAlready(boolean commit, String command, Xid xid, SQLException e, ConnectionWrapper c)
+            throws XAException {
         if (!"42704".equals(e.getSQLState())) {
             throw xa(XAException.XAER_RMERR, command + " of branch " + Gid.of(xid) + " failed: " + e.getMessage(), e);
         }

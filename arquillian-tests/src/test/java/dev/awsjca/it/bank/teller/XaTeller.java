@@ -210,8 +210,10 @@ final class XaTeller implements Runnable {
     /** Transactions of the bank's databases prepared before {@code failedAtMs} and not finished yet. */
     private static int inDoubtSince(Connection c, long failedAtMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM pg_prepared_xacts WHERE database IN ('bank_a', 'bank_b') AND prepared <= to_timestamp(? / 1000.0)")) {
-            ps.setLong(1, failedAtMs);
+                "SELECT count(*) FROM pg_prepared_xacts WHERE database = ANY (string_to_array(?, ','))"
+                        + " AND prepared <= to_timestamp(? / 1000.0)")) {
+            ps.setString(1, String.join(",", DATABASES));
+            ps.setLong(2, failedAtMs);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
